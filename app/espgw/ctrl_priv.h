@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Control lcore internals shared by ctrl.c (loop, dispatch, TX) and
+ * ctrl_l3.c (ARP, ICMP, fragmentation, next-hop resolution).
+ */
+#ifndef ESPGW_CTRL_PRIV_H
+#define ESPGW_CTRL_PRIV_H
+
+#include "gw.h"
+
+struct ctrl_ctx {
+	struct gw *gw;
+	struct lcore_stats *stats;
+	uint16_t txq;                 /* the control lcore's own TX queue */
+	struct rte_mempool *pool;     /* for packets we originate */
+	struct gw_txbuf tx[ESPGW_MAX_PORTS];
+	struct rte_timer neigh_timer;
+	uint64_t icmp_mtokens;        /* ICMP error budget, 1/1000 token units */
+	uint64_t icmp_refill_ms;
+};
+
+/* ctrl.c */
+void ctrl_tx(struct ctrl_ctx *c, uint16_t port, struct rte_mbuf *m);
+void ctrl_drop(struct ctrl_ctx *c, struct rte_mbuf *m, enum gw_drop why);
+
+/* ctrl_l3.c */
+void ctrl_arp_input(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off);
+void ctrl_arp_solicit(void *arg, uint32_t addr, uint16_t port, const uint8_t *mac);
+void ctrl_neigh_drop(void *arg, struct rte_mbuf *m);
+void ctrl_neigh_output(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
+		       uint32_t nh_addr);
+void ctrl_ip_output(struct ctrl_ctx *c, struct rte_mbuf *m);
+void ctrl_icmp_echo(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off);
+void ctrl_icmp_error(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off,
+		     int err, uint16_t mtu);
+void ctrl_too_big(struct ctrl_ctx *c, struct rte_mbuf *m);
+
+#endif /* ESPGW_CTRL_PRIV_H */

@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Worker lcore poll loop: RX burst -> classify -> forward or hand to the
+ * control lcore -> TX burst. No locks, no allocation, no logging here; every
+ * packet that does not leave is counted under a reason and freed in bulk.
+ */
+#include <unistd.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "gw.h"
+#include "lib/ctl/ctl.h"
+#include "lib/route/neigh.h"
+
+/* Packets of one burst sorted by where they go next. */
+struct burst_sort {
+	struct rte_mbuf *fwd[ESPGW_MAX_BURST];
+	uint16_t fwd_l3[ESPGW_MAX_BURST];
+	uint16_t n_fwd;
+	struct rte_mbuf *ctl[ESPGW_MAX_BURST];
+	uint16_t n_ctl;
+	struct rte_mbuf *drop[ESPGW_MAX_BURST];
+	uint16_t n_drop;
+};
+
+static void tx_flush_port(struct worker_ctx *w, uint16_t port)
+{
+	struct gw_txbuf *b = &w->tx[port];
+	uint16_t sent;
+
+	if (b->n == 0)
+		return;
+	sent = rte_eth_tx_burst(port, (uint16_t)w->id, b->pkts, b->n);
+	cnt_add(&w->stats->tx, sent);
+	if (unlikely(sent < b->n)) {
+		cnt_add(&w->stats->drop[GW_DROP_TX_FULL], b->n - sent);
+		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
+	}
+	b->n = 0;
+}
+
+static inline void tx_enqueue(struct worker_ctx *w, uint16_t port, struct rte_mbuf *m)
+{
+	struct gw_txbuf *b = &w->tx[port];
+
+	b->pkts[b->n++] = m;
+	if (unlikely(b->n == GW_TXBUF))
+		tx_flush_port(w, port);
+}
+
+static inline void to_ctl(struct burst_sort *s, struct rte_mbuf *m,
+			  enum ctl_reason why, uint16_t l3_off)
+{
+	struct ctl_meta *md = ctl_meta(m);
+
+	md->reason = (uint8_t)why;
+	md->l3_off = l3_off;
+	s->ctl[s->n_ctl++] = m;
+}
+
+static inline void drop(struct worker_ctx *w, struct burst_sort *s,
+			struct rte_mbuf *m, enum gw_drop why)
+{
+	cnt_add(&w->stats->drop[why], 1);
+	s->drop[s->n_drop++] = m;
+}
+
+/* RFC 1624 incremental update for TTL-1, as Linux's ip_decrease_ttl. */
+static inline void ttl_decrement(struct rte_ipv4_hdr *ip)
+{
+	uint32_t check = ip->hdr_checksum;
+
+	check += rte_cpu_to_be_16(0x0100);
+	ip->hdr_checksum = (uint16_t)(check + (check >= 0xFFFF));
+	ip->time_to_live--;
+}
+
+static void sort_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t n,
+		       const struct pkt_info info[], struct burst_sort *s)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = mb[i];
+
+		cnt_add(&w->stats->cls[info[i].cls], 1);
+		switch (info[i].cls) {
+		case PKT_CLASS_PLAIN:
+			s->fwd_l3[s->n_fwd] = info[i].l3_off;
+			s->fwd[s->n_fwd++] = m;
+			break;
+		case PKT_CLASS_ARP:
+			to_ctl(s, m, CTL_ARP, info[i].l3_off);
+			break;
+		case PKT_CLASS_ICMP_ECHO:
+			to_ctl(s, m, CTL_ICMP_ECHO, info[i].l3_off);
+			break;
+		case PKT_CLASS_IKE:
+			to_ctl(s, m, CTL_IKE, info[i].l3_off);
+			break;
+		case PKT_CLASS_IKE_NATT:
+			to_ctl(s, m, CTL_IKE_NATT, info[i].l3_off);
+			break;
+		case PKT_CLASS_NATT_KEEPALIVE:
+			/* counted as a class; nothing else to do without SAs */
+			s->drop[s->n_drop++] = m;
+			break;
+		case PKT_CLASS_ESP:
+		case PKT_CLASS_ESP_UDP:
+			drop(w, s, m, GW_DROP_ESP_NO_SA);
+			break;
+		default:
+			cnt_add(&w->stats->cls_drop[info[i].drop], 1);
+			s->drop[s->n_drop++] = m;
+			break;
+		}
+	}
+}
+
+/*
+ * Route, check TTL and MTU, resolve the next hop's MAC, rewrite L2, queue.
+ * Two passes: FIB lookups for the whole burst, then neighbour lookups for
+ * what survived, so both tables are probed in bulk.
+ */
+static void forward_burst(struct worker_ctx *w, struct burst_sort *s)
+{
+	const struct gw *gw = w->gw;
+	uint32_t dst[ESPGW_MAX_BURST];
+	uint64_t nh[ESPGW_MAX_BURST];
+	struct neigh_key keys[ESPGW_MAX_BURST];
+	const struct neigh_key *kp[ESPGW_MAX_BURST];
+	uint64_t macw[ESPGW_MAX_BURST];
+	struct rte_mbuf *go[ESPGW_MAX_BURST];
+	uint16_t i, n_go = 0;
+
+	for (i = 0; i < s->n_fwd; i++) {
+		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
+			s->fwd[i], const struct rte_ipv4_hdr *, s->fwd_l3[i]);
+		dst[i] = rte_be_to_cpu_32(ip->dst_addr);
+	}
+	route_lookup_bulk(gw->rt, dst, nh, s->n_fwd);
+
+	for (i = 0; i < s->n_fwd; i++) {
+		struct rte_mbuf *m = s->fwd[i];
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
+			m, struct rte_ipv4_hdr *, s->fwd_l3[i]);
+		const struct route_nh *h = &gw->rt->nh[nh[i]];
+		const struct gw_port *out;
+		struct ctl_meta *md;
+
+		if (unlikely(nh[i] == ROUTE_NH_NONE)) {
+			to_ctl(s, m, CTL_NO_ROUTE, s->fwd_l3[i]);
+			continue;
+		}
+		if (unlikely(ip->time_to_live <= 1)) {
+			to_ctl(s, m, CTL_TTL_EXCEEDED, s->fwd_l3[i]);
+			continue;
+		}
+		ttl_decrement(ip);
+		out = &gw->ports[gw->port_of_ethdev[h->port]];
+		md = ctl_meta(m);
+		md->out_port = h->port;
+		md->nh_addr = h->gw != 0 ? h->gw : dst[i];
+		if (unlikely(rte_be_to_cpu_16(ip->total_length) > out->mtu)) {
+			md->mtu = out->mtu;
+			to_ctl(s, m, CTL_MTU_EXCEEDED, s->fwd_l3[i]);
+			continue;
+		}
+		keys[n_go] = (struct neigh_key){ .addr = md->nh_addr, .port = h->port };
+		kp[n_go] = &keys[n_go];
+		go[n_go++] = m;
+	}
+	neigh_lookup_bulk(gw->neigh, kp, n_go, macw);
+
+	for (i = 0; i < n_go; i++) {
+		struct rte_mbuf *m = go[i];
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		uint16_t port = keys[i].port;
+
+		if (unlikely(macw[i] == 0)) {
+			to_ctl(s, m, CTL_NEED_NEIGH, (uint16_t)m->l2_len);
+			continue;
+		}
+		neigh_mac_from_word(macw[i], eth->dst_addr.addr_bytes);
+		memcpy(eth->src_addr.addr_bytes, gw->ports[gw->port_of_ethdev[port]].mac, 6);
+		tx_enqueue(w, port, m);
+	}
+}
+
+static void process_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t n)
+{
+	struct pkt_info info[ESPGW_MAX_BURST];
+	struct burst_sort s;
+	unsigned int q;
+
+	s.n_fwd = s.n_ctl = s.n_drop = 0;
+	pkt_classify_burst(&w->gw->cls, mb, n, info);
+	sort_burst(w, mb, n, info, &s);
+	if (s.n_fwd > 0)
+		forward_burst(w, &s);
+	if (s.n_ctl > 0) {
+		q = rte_ring_sp_enqueue_burst(w->to_ctl, (void **)s.ctl, s.n_ctl, NULL);
+		cnt_add(&w->stats->to_ctl, q);
+		if (unlikely(q < s.n_ctl)) {
+			cnt_add(&w->stats->drop[GW_DROP_CTL_RING_FULL], s.n_ctl - q);
+			rte_pktmbuf_free_bulk(&s.ctl[q], s.n_ctl - q);
+		}
+	}
+	if (s.n_drop > 0)
+		rte_pktmbuf_free_bulk(s.drop, s.n_drop);
+}
+
+/* Worker 0 sends what the control lcore originates on ports that have no
+ * control TX queue (m->port says where). */
+static void send_for_ctrl(struct worker_ctx *w)
+{
+	struct rte_mbuf *mb[ESPGW_MAX_BURST];
+	unsigned int i, n;
+
+	n = rte_ring_sc_dequeue_burst(w->gw->ctrl_tx_ring, (void **)mb,
+				      ESPGW_MAX_BURST, NULL);
+	for (i = 0; i < n; i++)
+		tx_enqueue(w, mb[i]->port, mb[i]);
+}
+
+/* One round over every port; returns the number of packets received. */
+unsigned int worker_poll(struct worker_ctx *w)
+{
+	const struct gw *gw = w->gw;
+	struct rte_mbuf *mb[ESPGW_MAX_BURST];
+	unsigned int i, total = 0;
+	uint16_t n;
+
+	for (i = 0; i < gw->n_ports; i++) {
+		n = rte_eth_rx_burst(gw->ports[i].port_id, (uint16_t)w->id, mb,
+				     ESPGW_MAX_BURST);
+		if (n == 0)
+			continue;
+		cnt_add(&w->stats->rx, n);
+		total += n;
+		process_burst(w, mb, n);
+	}
+	if (w->id == 0)
+		send_for_ctrl(w);
+	worker_flush(w);
+	/* nothing of the shared tables is held across rounds */
+	rte_rcu_qsbr_quiescent(gw->qsv, w->id);
+	return total;
+}
+
+void worker_flush(struct worker_ctx *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->gw->n_ports; i++)
+		tx_flush_port(w, w->gw->ports[i].port_id);
+}
+
+void worker_online(struct worker_ctx *w)
+{
+	rte_rcu_qsbr_thread_register(w->gw->qsv, w->id);
+	rte_rcu_qsbr_thread_online(w->gw->qsv, w->id);
+}
+
+void worker_offline(struct worker_ctx *w)
+{
+	rte_rcu_qsbr_thread_offline(w->gw->qsv, w->id);
+	rte_rcu_qsbr_thread_unregister(w->gw->qsv, w->id);
+}
+
+int worker_main(void *arg)
+{
+	struct worker_ctx *w = arg;
+	unsigned int idle_us = w->gw->opt.idle_sleep_us;
+
+	worker_online(w);
+	while (gw_running(w->gw)) {
+		if (worker_poll(w) == 0 && idle_us != 0) {
+			/* for shared/virtual machines: give the core back */
+			rte_rcu_qsbr_thread_offline(w->gw->qsv, w->id);
+			usleep(idle_us);
+			rte_rcu_qsbr_thread_online(w->gw->qsv, w->id);
+		}
+	}
+	worker_flush(w);
+	worker_offline(w);
+	return 0;
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Neighbour (ARP) table. Workers read it lock-free: an rte_hash in
+ * RW_CONCURRENCY_LF mode maps (address, port) to a slot whose MAC word they
+ * load atomically. Only the control lcore writes; deleted slots come back
+ * after an RCU (QSBR) grace period, so a worker never reads a reused slot.
+ * The telemetry thread reads the control state under a spinlock that
+ * workers never touch.
+ */
+#ifndef ESPGW_NEIGH_H
+#define ESPGW_NEIGH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_hash.h>
+#include <rte_spinlock.h>
+
+struct rte_mbuf;
+struct rte_rcu_qsbr;
+
+enum neigh_state {
+	NEIGH_FREE = 0,
+	NEIGH_INCOMPLETE,       /* ARP request sent, no answer yet */
+	NEIGH_REACHABLE,        /* confirmed within reachable_ms */
+	NEIGH_PROBE,            /* confirmation aged out: MAC still used, re-asked */
+	NEIGH_STATIC,           /* from the configuration, never changes */
+	NEIGH_STATE_MAX
+};
+
+/* What the caller does with a packet it asked neigh_resolve() about. */
+enum neigh_verdict {
+	NEIGH_SEND,             /* resolved: *mac_word holds the address */
+	NEIGH_HELD_NEW,         /* held; new entry, send the first ARP request */
+	NEIGH_HELD,             /* held; a request is already outstanding */
+	NEIGH_DROP_HOLD_FULL,   /* not held: the entry's queue is full */
+	NEIGH_DROP_TABLE_FULL,  /* not held: no free entry */
+};
+
+#define NEIGH_MAC_VALID (UINT64_C(1) << 63)
+
+struct neigh_key {
+	uint32_t addr;          /* host order */
+	uint16_t port;
+	uint16_t zero;          /* keys are hashed as bytes: keep it 0 */
+};
+
+struct neigh_params {
+	uint32_t capacity;      /* entries */
+	uint32_t hold_packets;  /* per unresolved entry */
+	uint32_t reachable_ms;
+	uint32_t retrans_ms;
+	uint32_t max_probes;
+};
+
+/* Control-lcore state of one entry. */
+struct neigh_entry {
+	uint32_t addr;
+	uint16_t port;
+	uint8_t state;          /* enum neigh_state */
+	uint8_t probes;         /* requests sent since the last answer */
+	uint8_t mac[6];
+	uint16_t n_held;
+	uint64_t confirmed_ms;  /* last answer heard */
+	uint64_t next_ms;       /* next request due */
+	struct rte_mbuf **held;
+};
+
+struct neigh_table {
+	struct rte_hash *hash;
+	uint64_t *mac_word;     /* read by workers: MAC | NEIGH_MAC_VALID, or 0 */
+	struct neigh_entry *ent;
+	struct rte_mbuf **held_store;
+	uint32_t *free_slots;
+	uint32_t n_free;
+	struct neigh_params p;
+	bool deferred_free;     /* slots come back through RCU */
+	rte_spinlock_t lock;    /* control lcore vs telemetry thread */
+};
+
+/* Callbacks neigh_tick() drives the control lcore with. */
+struct neigh_ops {
+	/* Send an ARP request for addr on port; mac is NULL for broadcast,
+	 * else the address to ask unicast (refreshing a known entry). */
+	void (*solicit)(void *arg, uint32_t addr, uint16_t port, const uint8_t *mac);
+	/* A held packet whose neighbour never answered. */
+	void (*drop)(void *arg, struct rte_mbuf *m);
+};
+
+/**
+ * Create a table. With qsv non-NULL, freed slots are reclaimed only after
+ * every reader registered on qsv went through a quiescent state.
+ * Returns NULL with rte_errno set on failure.
+ */
+struct neigh_table *neigh_table_create(const char *name, int socket,
+				       const struct neigh_params *p,
+				       struct rte_rcu_qsbr *qsv);
+
+/** Free the table and every packet still held. */
+void neigh_table_free(struct neigh_table *t);
+
+/** Permanent entry from the configuration; 0, -EEXIST or -ENOSPC. */
+int neigh_add_static(struct neigh_table *t, uint32_t addr, uint16_t port,
+		     const uint8_t mac[6]);
+
+/**
+ * Control lcore: a packet needs the MAC of addr on port. Either it can go
+ * (NEIGH_SEND, *mac_word set), or the table keeps it until the answer, or
+ * the caller frees it (NEIGH_DROP_*).
+ */
+enum neigh_verdict neigh_resolve(struct neigh_table *t, uint32_t addr,
+				 uint16_t port, struct rte_mbuf *m,
+				 uint64_t now_ms, uint64_t *mac_word);
+
+/**
+ * Control lcore: addr on port is at mac (an ARP request or reply said so).
+ * Updates an existing entry, or creates one when `create` (RFC 826: only
+ * when the ARP was for us). Packets held for it are moved to flush[]
+ * (at most flush_max); returns how many.
+ */
+unsigned int neigh_confirm(struct neigh_table *t, uint32_t addr, uint16_t port,
+			   const uint8_t mac[6], uint64_t now_ms, bool create,
+			   struct rte_mbuf **flush, unsigned int flush_max);
+
+/** Control lcore, periodically: retransmit, age, give up. */
+void neigh_tick(struct neigh_table *t, uint64_t now_ms,
+		const struct neigh_ops *ops, void *arg);
+
+/** Visit every live entry under the table lock (telemetry thread). */
+void neigh_foreach(struct neigh_table *t,
+		   void (*fn)(void *arg, const struct neigh_entry *e, uint64_t now_ms),
+		   void *arg, uint64_t now_ms);
+
+extern const char *const neigh_state_names[NEIGH_STATE_MAX];
+
+/**
+ * Worker lcores: MAC words for n keys (n <= RTE_HASH_LOOKUP_BULK_MAX);
+ * 0 where the neighbour is unknown or unresolved.
+ */
+static inline void neigh_lookup_bulk(const struct neigh_table *t,
+				     const struct neigh_key *keys[],
+				     unsigned int n, uint64_t mac_word[])
+{
+	void *data[RTE_HASH_LOOKUP_BULK_MAX];
+	uint64_t hits = 0;
+	unsigned int i;
+
+	if (n == 0)
+		return;
+	rte_hash_lookup_bulk_data(t->hash, (const void **)keys, n, &hits, data);
+	for (i = 0; i < n; i++)
+		mac_word[i] = (hits >> i) & 1 ?
+			__atomic_load_n(&t->mac_word[(uintptr_t)data[i]],
+					__ATOMIC_ACQUIRE) : 0;
+}
+
+/** The six MAC bytes packed in a word (byte order as on the wire). */
+static inline void neigh_mac_from_word(uint64_t w, uint8_t mac[6])
+{
+	for (int i = 0; i < 6; i++)
+		mac[i] = (uint8_t)(w >> (8 * i));
+}
+
+static inline uint64_t neigh_word_from_mac(const uint8_t mac[6])
+{
+	uint64_t w = NEIGH_MAC_VALID;
+
+	for (int i = 0; i < 6; i++)
+		w |= (uint64_t)mac[i] << (8 * i);
+	return w;
+}
+
+#endif /* ESPGW_NEIGH_H */
