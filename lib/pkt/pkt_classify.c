@@ -1,0 +1,469 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Classification of received frames on the worker lcores: Ethernet, ARP,
+ * IPv4 and, for datagrams addressed to the gateway, ICMP/UDP/ESP. Every
+ * header is read through struct rd; the verdict and the offsets go to
+ * struct pkt_info. No allocation, no logs, no locks: callers count drops.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+
+#include "lib/pkt/pkt_classify.h"
+#include "lib/pkt/pkt_wire.h"
+#include "lib/util/rd.h"
+
+enum {
+	PREFETCH_AHEAD = 4, /* packets whose first line is fetched ahead */
+};
+
+static inline bool addr_is_local(const struct pkt_classify_ctx *ctx,
+				 uint32_t a)
+{
+	unsigned int n = RTE_MIN(ctx->n_local, (unsigned int)PKT_LOCAL_ADDR_MAX);
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (ctx->local_addr[i] == a)
+			return true;
+	return false;
+}
+
+/*
+ * RFC 1812 §5.3.7: a source on network 0 or 127, multicast (224/4) or
+ * class E including the limited broadcast (240/4) is invalid. A source
+ * equal to one of our own addresses is a spoof: we never receive our own.
+ */
+static inline bool src_is_martian(const struct pkt_classify_ctx *ctx,
+				  uint32_t src)
+{
+	uint32_t a = src >> 24;
+
+	if (a == 0 || a == 127 || a >= 224)
+		return true;
+	return addr_is_local(ctx, src);
+}
+
+/* RFC 1812 §5.3.7 / §4.2.3.1: never forward to 0/8, 127/8, multicast, or
+ * class E (240/4, reserved, including the limited broadcast). */
+static inline bool dst_is_unicast(uint32_t dst)
+{
+	uint32_t a = dst >> 24;
+
+	return !(a == 0 || a == 127 || a >= 224);
+}
+
+/* RFC 791 §3.1 / RFC 1071: the ones' complement sum of a good header is 0xffff. */
+static bool ipv4_cksum_ok(struct rd h, uint32_t hlen)
+{
+	uint32_t sum = 0;
+	uint32_t i;
+
+	for (i = 0; i < hlen / 2; i++)
+		sum += rd_be16(&h);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return rd_ok(&h) && sum == 0xffff;
+}
+
+static enum pkt_drop classify_icmp(struct rd *r, struct pkt_info *info)
+{
+	uint8_t type = rd_u8(r);
+	uint8_t code = rd_u8(r);
+
+	rd_skip(r, PKT_ICMP_HDR_LEN - 2); /* checksum, identifier, sequence */
+	if (unlikely(!rd_ok(r)))
+		return PKT_DROP_ICMP_MALFORMED;
+	if (type != PKT_ICMP_ECHO_REQUEST || code != PKT_ICMP_ECHO_CODE)
+		return PKT_DROP_LOCAL_OTHER;
+	info->payload_off = info->l4_off + PKT_ICMP_HDR_LEN;
+	info->cls = PKT_CLASS_ICMP_ECHO;
+	return PKT_DROP_NONE;
+}
+
+/* RFC 4303 §2: SPI and sequence number; SPI 0 is reserved (§2.1). */
+static enum pkt_drop classify_esp(struct rd *r, struct pkt_info *info)
+{
+	uint32_t spi = rd_be32(r);
+
+	rd_skip(r, 4); /* sequence number */
+	if (unlikely(!rd_ok(r)))
+		return PKT_DROP_ESP_SHORT;
+	if (unlikely(spi == 0))
+		return PKT_DROP_ESP_SPI_ZERO;
+	info->payload_off = info->l4_off;
+	info->cls = PKT_CLASS_ESP;
+	return PKT_DROP_NONE;
+}
+
+/*
+ * UDP 4500 (RFC 3948): one 0xFF byte is a keepalive (§2.3), four zero bytes
+ * are the non-ESP marker in front of IKE (§2.2), anything else is ESP whose
+ * first four bytes are a non-zero SPI (§2.1). `plen` is the UDP payload
+ * length; `pl` reads it (possibly fewer bytes: first segment only).
+ */
+static enum pkt_drop classify_natt(struct rd *pl, uint32_t plen,
+				   struct pkt_info *info)
+{
+	uint32_t lead;
+
+	if (unlikely(plen < PKT_NATT_MARKER_LEN)) {
+		uint8_t b = rd_u8(pl);
+
+		if (plen == PKT_NATT_KEEPALIVE_LEN && rd_ok(pl) &&
+		    b == PKT_NATT_KEEPALIVE_BYTE) {
+			info->cls = PKT_CLASS_NATT_KEEPALIVE;
+			return PKT_DROP_NONE;
+		}
+		return PKT_DROP_NATT_MALFORMED;
+	}
+	lead = rd_be32(pl);
+	if (unlikely(!rd_ok(pl)))
+		return PKT_DROP_NATT_MALFORMED; /* not in the first segment */
+	if (lead == PKT_NATT_MARKER) {
+		if (unlikely(plen < PKT_NATT_MARKER_LEN + PKT_IKE_HDR_LEN))
+			return PKT_DROP_IKE_SHORT;
+		info->cls = PKT_CLASS_IKE_NATT;
+		return PKT_DROP_NONE;
+	}
+	if (unlikely(plen < PKT_ESP_HDR_LEN))
+		return PKT_DROP_ESP_SHORT;
+	info->cls = PKT_CLASS_ESP_UDP;
+	return PKT_DROP_NONE;
+}
+
+/*
+ * UDP to us. The length field must fit the IP payload; from here on the
+ * UDP length is the payload's size (IP payload beyond it is ignored).
+ */
+static enum pkt_drop classify_udp(struct rd *r, uint32_t ip_pl, bool public,
+				  struct pkt_info *info)
+{
+	uint16_t dport, ulen;
+	uint32_t plen;
+	struct rd pl;
+
+	rd_skip(r, 2); /* source port */
+	dport = rd_be16(r);
+	ulen = rd_be16(r);
+	rd_skip(r, 2); /* checksum: optional for ESP-in-UDP (RFC 3948 §2.1) */
+	if (unlikely(!rd_ok(r) || ulen < PKT_UDP_HDR_LEN || ulen > ip_pl))
+		return PKT_DROP_UDP_MALFORMED;
+	info->payload_off = info->l4_off + PKT_UDP_HDR_LEN;
+	if (!public)
+		return PKT_DROP_LOCAL_OTHER; /* IKE and ESP face the peers only */
+	plen = ulen - PKT_UDP_HDR_LEN;
+	pl = rd_sub(r, RTE_MIN(r->left, plen));
+
+	switch (dport) {
+	case PKT_UDP_PORT_IKE:
+		if (unlikely(plen < PKT_IKE_HDR_LEN))
+			return PKT_DROP_IKE_SHORT;
+		info->cls = PKT_CLASS_IKE;
+		return PKT_DROP_NONE;
+	case PKT_UDP_PORT_IKE_NATT:
+		return classify_natt(&pl, plen, info);
+	default:
+		return PKT_DROP_LOCAL_OTHER;
+	}
+}
+
+/* A whole datagram addressed to us; `r` reads its payload, ip_pl its size. */
+static enum pkt_drop classify_local(const struct pkt_classify_ctx *ctx,
+				    uint16_t port, uint8_t proto, struct rd *r,
+				    uint32_t ip_pl, struct pkt_info *info)
+{
+	bool public = ctx->port[port].is_public;
+
+	switch (proto) {
+	case PKT_IPPROTO_ICMP:
+		return classify_icmp(r, info);
+	case PKT_IPPROTO_UDP:
+		return classify_udp(r, ip_pl, public, info);
+	case PKT_IPPROTO_ESP:
+		if (!public)
+			return PKT_DROP_LOCAL_OTHER;
+		return classify_esp(r, info);
+	default:
+		return PKT_DROP_LOCAL_OTHER;
+	}
+}
+
+/*
+ * `r` reads the IPv4 header onwards (first segment); `l3_wire` is how many
+ * bytes the whole frame holds after the Ethernet header.
+ */
+static enum pkt_drop classify_ipv4(const struct pkt_classify_ctx *ctx,
+				   uint16_t port, struct rd *r,
+				   uint32_t l3_wire, struct pkt_info *info)
+{
+	struct rd hdr = *r;
+	uint8_t vihl, proto;
+	uint16_t tot, frag;
+	uint32_t hlen, src, dst;
+	struct rd l4;
+
+	vihl = rd_u8(r);
+	rd_skip(r, 1); /* type of service */
+	tot = rd_be16(r);
+	rd_skip(r, 2); /* identification */
+	frag = rd_be16(r);
+	rd_skip(r, 1); /* time to live */
+	proto = rd_u8(r);
+	rd_skip(r, 2); /* header checksum: summed below */
+	src = rd_be32(r);
+	dst = rd_be32(r);
+	if (unlikely(!rd_ok(r)))
+		return PKT_DROP_IP_TRUNCATED;
+	if (unlikely(vihl >> 4 != PKT_IPV4_VERSION))
+		return PKT_DROP_IP_VERSION;
+	hlen = (uint32_t)(vihl & 0x0f) * 4;
+	if (unlikely(hlen < PKT_IPV4_HDR_MIN))
+		return PKT_DROP_IP_HDR_LEN;
+	if (unlikely(!rd_skip(r, hlen - PKT_IPV4_HDR_MIN))) /* options */
+		return PKT_DROP_IP_TRUNCATED;
+	if (unlikely(tot < hlen || tot > l3_wire))
+		return PKT_DROP_IP_TOTAL_LEN;
+	if (ctx->port[port].verify_ip_cksum && unlikely(!ipv4_cksum_ok(hdr, hlen)))
+		return PKT_DROP_IP_CHECKSUM;
+	if (unlikely(src_is_martian(ctx, src)))
+		return PKT_DROP_IP_MARTIAN_SRC;
+	if (unlikely(!dst_is_unicast(dst)))
+		return PKT_DROP_IP_DST_NOT_UNICAST;
+
+	info->l3_off = PKT_ETH_HDR_LEN;
+	info->l4_off = (uint16_t)(PKT_ETH_HDR_LEN + hlen);
+	info->payload_off = info->l4_off;
+	info->ip_len = tot;
+	if (!addr_is_local(ctx, dst)) {
+		/* transit: fragments and every protocol go on as they are */
+		info->cls = PKT_CLASS_PLAIN;
+		return PKT_DROP_NONE;
+	}
+	if (unlikely(frag & (PKT_IPV4_FLAG_MF | PKT_IPV4_FRAG_OFF_MASK)))
+		return PKT_DROP_LOCAL_FRAGMENT;
+	/* L4 reads stop at the datagram's end: Ethernet padding is not payload */
+	l4 = rd_sub(r, RTE_MIN(r->left, tot - hlen));
+	return classify_local(ctx, port, proto, &l4, tot - hlen, info);
+}
+
+/* RFC 826 for Ethernet/IPv4; request or reply for any target address. */
+static enum pkt_drop classify_arp(struct rd *r, struct pkt_info *info)
+{
+	uint16_t htype = rd_be16(r);
+	uint16_t ptype = rd_be16(r);
+	uint8_t hlen = rd_u8(r);
+	uint8_t plen = rd_u8(r);
+	uint16_t op = rd_be16(r);
+
+	rd_skip(r, 2 * (PKT_ARP_HLEN_ETHER + PKT_ARP_PLEN_IPV4)); /* sha spa tha tpa */
+	if (unlikely(!rd_ok(r) || htype != PKT_ARP_HTYPE_ETHER ||
+		     ptype != PKT_ARP_PTYPE_IPV4 || hlen != PKT_ARP_HLEN_ETHER ||
+		     plen != PKT_ARP_PLEN_IPV4 ||
+		     (op != PKT_ARP_OP_REQUEST && op != PKT_ARP_OP_REPLY)))
+		return PKT_DROP_ARP_MALFORMED;
+	info->l3_off = PKT_ETH_HDR_LEN;
+	info->cls = PKT_CLASS_ARP;
+	return PKT_DROP_NONE;
+}
+
+/*
+ * Ethernet: our unicast address, or group addresses for ARP only. No VLAN
+ * tags. `len` bytes are readable, `wire` (>= len) is the whole frame.
+ */
+static enum pkt_drop classify_l2(const struct pkt_classify_ctx *ctx,
+				 uint16_t port, const uint8_t *frame,
+				 uint32_t len, uint32_t wire,
+				 struct pkt_info *info)
+{
+	uint8_t dst[PKT_ETH_ADDR_LEN];
+	uint16_t etype;
+	bool group;
+	struct rd r;
+
+	rd_init(&r, frame, len);
+	rd_bytes(&r, dst, sizeof(dst));
+	rd_skip(&r, PKT_ETH_ADDR_LEN); /* source address */
+	etype = rd_be16(&r);
+	if (unlikely(!rd_ok(&r)))
+		return PKT_DROP_RUNT;
+	if (unlikely(port >= ESPGW_MAX_PORTS))
+		return PKT_DROP_L2_OTHER_HOST;
+	group = dst[0] & PKT_ETH_ADDR_GROUP; /* multicast, broadcast too */
+	if (unlikely(!group &&
+		     memcmp(dst, ctx->port[port].mac, sizeof(dst)) != 0))
+		return PKT_DROP_L2_OTHER_HOST;
+
+	switch (etype) {
+	case PKT_ETHERTYPE_ARP:
+		return classify_arp(&r, info);
+	case PKT_ETHERTYPE_IPV4:
+		if (unlikely(group))
+			return PKT_DROP_IP_DST_NOT_UNICAST;
+		return classify_ipv4(ctx, port, &r, wire - PKT_ETH_HDR_LEN,
+				     info);
+	default:
+		return PKT_DROP_ETHERTYPE;
+	}
+}
+
+static inline void set_drop(struct pkt_info *info, enum pkt_drop drop)
+{
+	*info = (struct pkt_info){ .cls = PKT_CLASS_DROP, .drop = (uint8_t)drop };
+}
+
+/* Reads `len` bytes at frame; the frame is `wire` bytes long in all. */
+static void classify(const struct pkt_classify_ctx *ctx, uint16_t port,
+		     const uint8_t *frame, uint32_t len, uint32_t wire,
+		     struct pkt_info *info)
+{
+	enum pkt_drop drop;
+
+	*info = (struct pkt_info){ .cls = PKT_CLASS_DROP };
+	drop = classify_l2(ctx, port, frame, len, wire, info);
+	if (unlikely(drop != PKT_DROP_NONE))
+		set_drop(info, drop); /* no offsets: nothing downstream reads them */
+}
+
+void pkt_classify_frame(const struct pkt_classify_ctx *ctx, uint16_t port,
+			const uint8_t *frame, uint32_t len,
+			struct pkt_info *info)
+{
+	classify(ctx, port, frame, len, len, info);
+}
+
+/*
+ * Headers come from the first segment; lengths are checked against the
+ * whole packet. Padding after the IP datagram is trimmed from the last
+ * segment; padding longer than that segment would need segments freed
+ * here, so such a frame (never a real Ethernet pad) is dropped instead.
+ * l3_len is IHL * 4 for IPv4 and the 28-byte ARP body for ARP; drops are
+ * left untouched.
+ */
+static void classify_mbuf(const struct pkt_classify_ctx *ctx,
+			  struct rte_mbuf *m, struct pkt_info *info)
+{
+	uint32_t wire = rte_pktmbuf_pkt_len(m);
+	uint32_t len = RTE_MIN((uint32_t)rte_pktmbuf_data_len(m), wire);
+	uint32_t pad;
+
+	classify(ctx, m->port, rte_pktmbuf_mtod(m, const uint8_t *), len,
+		 wire, info);
+	if (unlikely(info->cls == PKT_CLASS_DROP))
+		return;
+	if (info->cls == PKT_CLASS_ARP) {
+		m->l2_len = PKT_ETH_HDR_LEN;
+		m->l3_len = PKT_ARP_ETH_IPV4_LEN;
+		return;
+	}
+	pad = wire - (info->l3_off + info->ip_len);
+	if (pad != 0 && unlikely(pad > UINT16_MAX ||
+				 rte_pktmbuf_trim(m, (uint16_t)pad) != 0)) {
+		set_drop(info, PKT_DROP_IP_TOTAL_LEN);
+		return;
+	}
+	m->l2_len = PKT_ETH_HDR_LEN;
+	m->l3_len = info->l4_off - info->l3_off; /* IHL * 4 */
+}
+
+void pkt_classify_burst(const struct pkt_classify_ctx *ctx,
+			struct rte_mbuf *mb[], uint16_t n,
+			struct pkt_info info[])
+{
+	uint16_t i;
+
+	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(mb[i], void *));
+	for (i = 0; i < n; i++) {
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(mb[i + PREFETCH_AHEAD],
+						       void *));
+		classify_mbuf(ctx, mb[i], &info[i]);
+	}
+}
+
+const char *const pkt_class_names[PKT_CLASS_MAX] = {
+	[PKT_CLASS_DROP] = "drop",
+	[PKT_CLASS_PLAIN] = "plain",
+	[PKT_CLASS_IKE] = "ike",
+	[PKT_CLASS_IKE_NATT] = "ike_natt",
+	[PKT_CLASS_NATT_KEEPALIVE] = "natt_keepalive",
+	[PKT_CLASS_ESP_UDP] = "esp_udp",
+	[PKT_CLASS_ESP] = "esp",
+	[PKT_CLASS_ARP] = "arp",
+	[PKT_CLASS_ICMP_ECHO] = "icmp_echo",
+};
+
+const char *const pkt_drop_names[PKT_DROP_MAX] = {
+	[PKT_DROP_NONE] = "none",
+	[PKT_DROP_RUNT] = "runt",
+	[PKT_DROP_L2_OTHER_HOST] = "l2_other_host",
+	[PKT_DROP_ETHERTYPE] = "ethertype",
+	[PKT_DROP_ARP_MALFORMED] = "arp_malformed",
+	[PKT_DROP_IP_TRUNCATED] = "ip_truncated",
+	[PKT_DROP_IP_VERSION] = "ip_version",
+	[PKT_DROP_IP_HDR_LEN] = "ip_hdr_len",
+	[PKT_DROP_IP_TOTAL_LEN] = "ip_total_len",
+	[PKT_DROP_IP_CHECKSUM] = "ip_checksum",
+	[PKT_DROP_IP_MARTIAN_SRC] = "ip_martian_src",
+	[PKT_DROP_IP_DST_NOT_UNICAST] = "ip_dst_not_unicast",
+	[PKT_DROP_LOCAL_FRAGMENT] = "local_fragment",
+	[PKT_DROP_UDP_MALFORMED] = "udp_malformed",
+	[PKT_DROP_IKE_SHORT] = "ike_short",
+	[PKT_DROP_NATT_MALFORMED] = "natt_malformed",
+	[PKT_DROP_ESP_SHORT] = "esp_short",
+	[PKT_DROP_ESP_SPI_ZERO] = "esp_spi_zero",
+	[PKT_DROP_ICMP_MALFORMED] = "icmp_malformed",
+	[PKT_DROP_LOCAL_OTHER] = "local_other",
+};
+
+const char *const pkt_drop_help[PKT_DROP_MAX] = {
+	[PKT_DROP_NONE] = "not dropped",
+	[PKT_DROP_RUNT] = "frame shorter than an Ethernet header (14 bytes)",
+	[PKT_DROP_L2_OTHER_HOST] =
+		"unicast frame for another MAC address, or unknown ingress port",
+	[PKT_DROP_ETHERTYPE] =
+		"ethertype neither IPv4 nor ARP (VLAN tags, IPv6 unsupported)",
+	[PKT_DROP_ARP_MALFORMED] =
+		"ARP under 28 bytes, not Ethernet/IPv4, or not request/reply",
+	[PKT_DROP_IP_TRUNCATED] = "frame ends inside the IPv4 header or options",
+	[PKT_DROP_IP_VERSION] = "IP version field is not 4",
+	[PKT_DROP_IP_HDR_LEN] = "IPv4 header length (IHL) below 5 words",
+	[PKT_DROP_IP_TOTAL_LEN] =
+		"IPv4 total length below the header length or beyond the frame",
+	[PKT_DROP_IP_CHECKSUM] = "IPv4 header checksum wrong",
+	[PKT_DROP_IP_MARTIAN_SRC] =
+		"source 0/8, 127/8, 224/4, 240/4 or one of ours (RFC 1812 5.3.7)",
+	[PKT_DROP_IP_DST_NOT_UNICAST] =
+		"destination 0/8, 127/8, multicast, broadcast, or L2 group frame",
+	[PKT_DROP_LOCAL_FRAGMENT] =
+		"IP fragment addressed to the gateway (no reassembly)",
+	[PKT_DROP_UDP_MALFORMED] =
+		"UDP to the gateway: short header, or length field below 8 or past the IP payload",
+	[PKT_DROP_IKE_SHORT] =
+		"IKE on UDP 500/4500 shorter than its 28-byte header",
+	[PKT_DROP_NATT_MALFORMED] =
+		"UDP 4500 payload empty, or 1-3 bytes and not a 0xFF keepalive (RFC 3948)",
+	[PKT_DROP_ESP_SHORT] =
+		"ESP shorter than SPI and sequence number (8 bytes)",
+	[PKT_DROP_ESP_SPI_ZERO] = "ESP with the reserved SPI 0 (RFC 4303 2.1)",
+	[PKT_DROP_ICMP_MALFORMED] =
+		"ICMP to the gateway shorter than its 8-byte header",
+	[PKT_DROP_LOCAL_OTHER] =
+		"to the gateway but no service: other protocol or port, or IKE/ESP on a private port",
+};
+
+/*
+ * The tables are sized by the enums, so an entry past *_MAX fails to
+ * compile; test_pkt checks that no entry in between is missing.
+ */
+_Static_assert(RTE_DIM(pkt_class_names) == PKT_CLASS_MAX, "pkt_class_names");
+_Static_assert(RTE_DIM(pkt_drop_names) == PKT_DROP_MAX, "pkt_drop_names");
+_Static_assert(RTE_DIM(pkt_drop_help) == PKT_DROP_MAX, "pkt_drop_help");
+_Static_assert(PKT_CLASS_MAX <= UINT8_MAX && PKT_DROP_MAX <= UINT8_MAX,
+	       "struct pkt_info stores class and drop in a byte");
