@@ -72,18 +72,7 @@ void ctrl_free(struct ctrl_ctx *c)
 
 static void tx_flush(struct ctrl_ctx *c, uint16_t port)
 {
-	struct gw_txbuf *b = &c->tx[port];
-	uint16_t sent;
-
-	if (b->n == 0)
-		return;
-	sent = rte_eth_tx_burst(port, c->txq, b->pkts, b->n);
-	cnt_add(&c->stats->tx, sent);
-	if (sent < b->n) {
-		cnt_add(&c->stats->drop[GW_DROP_TX_FULL], b->n - sent);
-		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
-	}
-	b->n = 0;
+	gw_txbuf_flush(&c->tx[port], port, c->txq, c->stats);
 }
 
 void ctrl_tx(struct ctrl_ctx *c, uint16_t port, struct rte_mbuf *m)

@@ -212,6 +212,11 @@ void ctrl_too_big(struct ctrl_ctx *c, struct rte_mbuf *m)
 		return;
 	}
 	for (i = 0; i < n; i++) {
+		struct rte_ipv4_hdr *fip = rte_pktmbuf_mtod(frag[i], struct rte_ipv4_hdr *);
+
+		/* rte_ipv4_fragment_packet() leaves the header checksum 0 */
+		fip->hdr_checksum = 0;
+		fip->hdr_checksum = rte_ipv4_cksum(fip);
 		if (rte_pktmbuf_prepend(frag[i], RTE_ETHER_HDR_LEN) == NULL) {
 			ctrl_drop(c, frag[i], GW_DROP_FRAG_FAILED);
 			continue;

@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
+#include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_timer.h>
@@ -141,6 +143,24 @@ static inline bool gw_running(const struct gw *gw)
 static inline uint64_t gw_now_ms(void)
 {
 	return rte_get_timer_cycles() * 1000 / rte_get_timer_hz();
+}
+
+/* Send what b holds on (port, queue); what the queue refuses is a counted
+ * drop. Used by workers and the control lcore alike, each on its own queue. */
+static inline void gw_txbuf_flush(struct gw_txbuf *b, uint16_t port, uint16_t queue,
+				  struct lcore_stats *st)
+{
+	uint16_t sent;
+
+	if (b->n == 0)
+		return;
+	sent = rte_eth_tx_burst(port, queue, b->pkts, b->n);
+	cnt_add(&st->tx, sent);
+	if (unlikely(sent < b->n)) {
+		cnt_add(&st->drop[GW_DROP_TX_FULL], b->n - sent);
+		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
+	}
+	b->n = 0;
 }
 
 /* gw.c: build and tear down */

@@ -27,20 +27,9 @@ struct burst_sort {
 	uint16_t n_drop;
 };
 
-static void tx_flush_port(struct worker_ctx *w, uint16_t port)
+static inline void tx_flush_port(struct worker_ctx *w, uint16_t port)
 {
-	struct gw_txbuf *b = &w->tx[port];
-	uint16_t sent;
-
-	if (b->n == 0)
-		return;
-	sent = rte_eth_tx_burst(port, (uint16_t)w->id, b->pkts, b->n);
-	cnt_add(&w->stats->tx, sent);
-	if (unlikely(sent < b->n)) {
-		cnt_add(&w->stats->drop[GW_DROP_TX_FULL], b->n - sent);
-		rte_pktmbuf_free_bulk(&b->pkts[sent], b->n - sent);
-	}
-	b->n = 0;
+	gw_txbuf_flush(&w->tx[port], port, (uint16_t)w->id, w->stats);
 }
 
 static inline void tx_enqueue(struct worker_ctx *w, uint16_t port, struct rte_mbuf *m)

@@ -1,0 +1,731 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the configuration loader (lib/conf): good files and the
+ * values they yield, a numbered table of bad files each with the exact
+ * "name:LINE: message" it must produce, limits, file I/O, and every sample
+ * under config/ (run with the repository root as working directory).
+ */
+#include <errno.h>
+#include <glob.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "lib/conf/conf.h"
+
+/* Two interfaces every bad case builds on; line numbers in comments. */
+#define WAN                                   \
+	"interfaces:\n"                   /* 1 */ \
+	"  - name: wan0\n"                /* 2 */ \
+	"    device: net_af_packet0\n"    /* 3 */ \
+	"    role: public\n"              /* 4 */ \
+	"    address: 192.0.2.1/24\n"     /* 5 */
+#define LAN                                   \
+	"  - name: lan0\n"                /* 6 */ \
+	"    device: net_af_packet1\n"    /* 7 */ \
+	"    role: private\n"             /* 8 */ \
+	"    address: 198.51.100.1/24\n"  /* 9 */
+#define BASE WAN LAN                      /* next line is 10 */
+
+/* WAN with its address line replaced; the address is on line 5. */
+#define WAN_ADDR(a)                                   \
+	"interfaces:\n  - name: wan0\n    device: d0\n" \
+	"    role: public\n    address: " a "\n"
+/* BASE plus an mtu on line 10 of lan0. */
+#define LAN_MTU(m) BASE "    mtu: " m "\n"
+/* BASE plus one route starting on line 11. */
+#define ROUTE(p, v) BASE "routes:\n  - prefix: " p "\n    via: " v "\n"
+/* BASE plus one neighbour starting on line 11. */
+#define NEIGH(a, m) BASE "neighbours:\n  - address: " a "\n    mac: " m "\n"
+#define NSET(k, v) BASE "settings:\n  neighbour:\n    " k ": " v "\n"
+/* One interface with name, device, role on lines 2, 3, 4. */
+#define IFX(n, d, r)                                              \
+	"interfaces:\n  - name: " n "\n    device: " d "\n    role: " r \
+	"\n    address: 192.0.2.1/24\n"
+
+static uint32_t ip(unsigned int a, unsigned int b, unsigned int c, unsigned int d)
+{
+	return a << 24 | b << 16 | c << 8 | d;
+}
+
+static int load(const char *text, struct conf *c, char *err)
+{
+	return conf_load_buf("bad.yaml", text, strlen(text), c, err, CONF_ERR_MAX);
+}
+
+/* ---- good files ------------------------------------------------------ */
+
+static const char full_yaml[] =
+	"# a full file\n"
+	BASE
+	"    mtu: 9000\n"                        /* 11 */
+	"routes:\n"                              /* 12 */
+	"  - prefix: 0.0.0.0/0\n"                /* 13 */
+	"    via: 192.0.2.254\n"
+	"    interface: wan0\n"
+	"  - prefix: 203.0.113.0/24\n"           /* 16 */
+	"    via: 198.51.100.254\n"
+	"neighbours:\n"
+	"  - address: 192.0.2.254\n"             /* 19 */
+	"    mac: 02:00:00:00:00:01\n"
+	"    interface: wan0\n"
+	"  - address: 198.51.100.7\n"            /* 22 */
+	"    mac: 0A:bC:de:F0:12:34\n"
+	"settings:\n"
+	"  neighbour:\n"
+	"    reachable_ms: 60000\n"
+	"    retrans_ms: 500\n"
+	"    max_probes: 5\n"
+	"    hold_packets: 16\n"
+	"  icmp_rate: 0\n";
+
+static void test_full(void **state)
+{
+	static const uint8_t mac0[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	static const uint8_t mac1[6] = { 0x0a, 0xbc, 0xde, 0xf0, 0x12, 0x34 };
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+	int rc;
+
+	(void)state;
+	assert_non_null(c);
+	/* the file starts with a comment line, so BASE is shifted by one */
+	rc = conf_load_buf("full.yaml", full_yaml, strlen(full_yaml), c, err, sizeof(err));
+	assert_int_equal(rc, 0);
+	assert_string_equal(err, "");
+	assert_string_equal(c->path, "full.yaml");
+	assert_int_equal(c->n_ifaces, 2);
+	assert_string_equal(c->ifaces[0].name, "wan0");
+	assert_string_equal(c->ifaces[0].device, "net_af_packet0");
+	assert_int_equal(c->ifaces[0].role, CONF_ROLE_PUBLIC);
+	assert_int_equal(c->ifaces[0].addr, ip(192, 0, 2, 1));
+	assert_int_equal(c->ifaces[0].prefix_len, 24);
+	assert_int_equal(c->ifaces[0].mtu, 1500);
+	assert_int_equal(c->ifaces[0].line, 3);
+	assert_string_equal(c->ifaces[1].name, "lan0");
+	assert_string_equal(c->ifaces[1].device, "net_af_packet1");
+	assert_int_equal(c->ifaces[1].role, CONF_ROLE_PRIVATE);
+	assert_int_equal(c->ifaces[1].addr, ip(198, 51, 100, 1));
+	assert_int_equal(c->ifaces[1].mtu, 9000);
+	assert_int_equal(c->ifaces[1].line, 7);
+
+	assert_int_equal(c->n_routes, 2);
+	assert_int_equal(c->routes[0].prefix, 0);
+	assert_int_equal(c->routes[0].prefix_len, 0);
+	assert_int_equal(c->routes[0].via, ip(192, 0, 2, 254));
+	assert_int_equal(c->routes[0].iface, 0);
+	assert_int_equal(c->routes[0].line, 13);
+	assert_int_equal(c->routes[1].prefix, ip(203, 0, 113, 0));
+	assert_int_equal(c->routes[1].prefix_len, 24);
+	assert_int_equal(c->routes[1].via, ip(198, 51, 100, 254));
+	assert_int_equal(c->routes[1].iface, 1);
+
+	assert_int_equal(c->n_neighs, 2);
+	assert_int_equal(c->neighs[0].addr, ip(192, 0, 2, 254));
+	assert_memory_equal(c->neighs[0].mac, mac0, 6);
+	assert_int_equal(c->neighs[0].iface, 0);
+	assert_int_equal(c->neighs[0].line, 19);
+	assert_int_equal(c->neighs[1].addr, ip(198, 51, 100, 7));
+	assert_memory_equal(c->neighs[1].mac, mac1, 6);
+	assert_int_equal(c->neighs[1].iface, 1);
+
+	assert_int_equal(c->neigh.reachable_ms, 60000);
+	assert_int_equal(c->neigh.retrans_ms, 500);
+	assert_int_equal(c->neigh.max_probes, 5);
+	assert_int_equal(c->neigh.hold_packets, 16);
+	assert_int_equal(c->icmp_rate, 0);
+	free(c);
+}
+
+static void test_minimal_and_defaults(void **state)
+{
+	static const char text[] =
+		"interfaces:\n"
+		"  - {name: x, device: \"0000:03:00.0\", role: private, address: 10.1.2.3/32}\n";
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(load(text, c, err), 0);
+	assert_int_equal(c->n_ifaces, 1);
+	assert_string_equal(c->ifaces[0].name, "x");
+	assert_string_equal(c->ifaces[0].device, "0000:03:00.0");
+	assert_int_equal(c->ifaces[0].role, CONF_ROLE_PRIVATE);
+	assert_int_equal(c->ifaces[0].addr, ip(10, 1, 2, 3));
+	assert_int_equal(c->ifaces[0].prefix_len, 32);
+	assert_int_equal(c->ifaces[0].mtu, 1500);
+	assert_int_equal(c->n_routes, 0);
+	assert_int_equal(c->n_neighs, 0);
+	assert_int_equal(c->neigh.reachable_ms, 30000);
+	assert_int_equal(c->neigh.retrans_ms, 1000);
+	assert_int_equal(c->neigh.max_probes, 3);
+	assert_int_equal(c->neigh.hold_packets, 8);
+	assert_int_equal(c->icmp_rate, 100);
+	free(c);
+}
+
+/* Optional sections may be present but empty; settings may be partial. */
+static void test_empty_sections(void **state)
+{
+	static const char text[] =
+		BASE "routes:\nneighbours: ~\nsettings:\n  neighbour:\n"
+		"    max_probes: 10\n  icmp_rate: 100000\n";
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(load(text, c, err), 0);
+	assert_int_equal(c->n_routes, 0);
+	assert_int_equal(c->n_neighs, 0);
+	assert_int_equal(c->neigh.max_probes, 10);
+	assert_int_equal(c->neigh.reachable_ms, 30000);
+	assert_int_equal(c->icmp_rate, 100000);
+	free(c);
+}
+
+/* Without `interface`, the route and neighbour land on the subnet's owner. */
+static void test_iface_derived(void **state)
+{
+	static const char text[] =
+		BASE "routes:\n"
+		"  - {prefix: 10.0.0.0/8, via: 198.51.100.2}\n"
+		"  - {prefix: 10.0.0.0/9, via: 192.0.2.2}\n"
+		"  - {prefix: 192.0.2.0/25, via: 198.51.100.9}\n"
+		"neighbours:\n  - {address: 198.51.100.2, mac: '02:00:00:00:00:02'}\n";
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(load(text, c, err), 0);
+	assert_int_equal(c->n_routes, 3);
+	assert_int_equal(c->routes[0].iface, 1);
+	assert_int_equal(c->routes[1].iface, 0);
+	assert_int_equal(c->routes[1].prefix_len, 9);
+	assert_int_equal(c->routes[2].iface, 1);
+	assert_int_equal(c->neighs[0].iface, 1);
+	assert_int_equal(c->neighs[0].line, 15);
+	free(c);
+}
+
+static void test_iface_for_addr(void **state)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(load(BASE, c, err), 0);
+	assert_int_equal(conf_iface_for_addr(c, ip(192, 0, 2, 0)), 0);
+	assert_int_equal(conf_iface_for_addr(c, ip(192, 0, 2, 200)), 0);
+	assert_int_equal(conf_iface_for_addr(c, ip(198, 51, 100, 255)), 1);
+	assert_int_equal(conf_iface_for_addr(c, ip(192, 0, 3, 1)), -1);
+	assert_int_equal(conf_iface_for_addr(c, ip(203, 0, 113, 1)), -1);
+	conf_defaults(c);
+	assert_int_equal(conf_iface_for_addr(c, ip(192, 0, 2, 1)), -1);
+	free(c);
+}
+
+static void test_defaults(void **state)
+{
+	struct conf *c = malloc(sizeof(*c));
+
+	(void)state;
+	assert_non_null(c);
+	memset(c, 0xa5, sizeof(*c));
+	conf_defaults(c);
+	assert_int_equal(c->n_ifaces, 0);
+	assert_int_equal(c->n_routes, 0);
+	assert_int_equal(c->n_neighs, 0);
+	assert_int_equal(c->neigh.reachable_ms, 30000);
+	assert_int_equal(c->neigh.retrans_ms, 1000);
+	assert_int_equal(c->neigh.max_probes, 3);
+	assert_int_equal(c->neigh.hold_packets, 8);
+	assert_int_equal(c->icmp_rate, 100);
+	assert_string_equal(c->path, "");
+	free(c);
+}
+
+/* ---- bad files ------------------------------------------------------- */
+
+struct bad_case {
+	const char *text;
+	const char *want;       /* substring of the error, "bad.yaml:LINE: ..." */
+};
+
+static const struct bad_case bad_cases[] = {
+	/* 0: YAML syntax, reported at libyaml's problem line */
+	{ "interfaces:\n\t- name: x\n",
+	  "bad.yaml:2: YAML syntax error: found character that cannot start any token" },
+	{ BASE "routes: [\n", "bad.yaml:11: YAML syntax error: did not find expected node content" },
+	{ WAN "    mtu: \"1500\n", "bad.yaml:7: YAML syntax error: found unexpected end of stream" },
+	{ BASE "  bad\n", "bad.yaml:11: YAML syntax error: could not find expected ':' (while scanning a simple key at line 10)" },
+	{ BASE "# \xff\n", "bad.yaml:10: YAML syntax error: invalid leading UTF-8 octet" },
+	/* 5: shape of the file */
+	{ "- a\n- b\n", "bad.yaml:1: configuration must be a mapping, not a sequence" },
+	{ "\n\njust text\n", "bad.yaml:3: configuration must be a mapping, not a scalar" },
+	{ "", "bad.yaml: empty configuration" },
+	{ "# nothing but a comment\n\n", "bad.yaml: empty configuration" },
+	{ "---\n", "bad.yaml: empty configuration" },
+	/* 10 */
+	{ BASE "---\ninterfaces: []\n", "bad.yaml:10: only one YAML document is allowed" },
+	{ "a: [[[[[[[[[[1]]]]]]]]]]\n", "bad.yaml:1: nested deeper than 8 levels" },
+	{ "interfaces: &x []\n", "bad.yaml:1: anchors and aliases are not allowed" },
+	{ BASE "routes: *r\n", "bad.yaml:10: anchors and aliases are not allowed" },
+	{ "? [a]\n: b\n", "bad.yaml:1: keys in configuration must be scalars, not a sequence" },
+	/* 15: unknown, reserved, duplicate keys */
+	{ BASE "interface: x\n",
+	  "bad.yaml:10: unknown key 'interface' in configuration (expected interfaces, routes, neighbours, settings)" },
+	{ "interfaces:\n  - name: wan0\n    device: d0\n    role: public\n    adress: 192.0.2.1/24\n",
+	  "bad.yaml:5: unknown key 'adress' in interface (expected name, device, role, address, mtu)" },
+	{ ROUTE("203.0.113.0/24", "198.51.100.254") "    gw: x\n",
+	  "bad.yaml:13: unknown key 'gw' in route (expected prefix, via, interface)" },
+	{ NEIGH("192.0.2.254", "02:00:00:00:00:01") "    dev: wan0\n",
+	  "bad.yaml:13: unknown key 'dev' in neighbour (expected address, mac, interface)" },
+	{ BASE "settings:\n  icmp: 5\n",
+	  "bad.yaml:11: unknown key 'icmp' in settings (expected neighbour, icmp_rate)" },
+	/* 20 */
+	{ NSET("reachable", "5"),
+	  "bad.yaml:12: unknown key 'reachable' in settings.neighbour (expected reachable_ms, retrans_ms, max_probes, hold_packets)" },
+	{ BASE "sas: []\n", "bad.yaml:10: 'sas' is reserved for IPsec and not supported by this version" },
+	{ "connections:\n  c: 1\n" BASE,
+	  "bad.yaml:1: 'connections' is reserved for IPsec and not supported by this version" },
+	{ BASE "policies: x\n", "bad.yaml:10: 'policies' is reserved for IPsec" },
+	{ BASE "secrets: x\n", "bad.yaml:10: 'secrets' is reserved for IPsec" },
+	/* 25 */
+	{ BASE "interfaces: []\n", "bad.yaml:10: duplicate key 'interfaces' in configuration (first at line 1)" },
+	{ WAN "    name: wan1\n", "bad.yaml:6: duplicate key 'name' in interface (first at line 2)" },
+	{ "interfaces:\n  name: wan0\n", "bad.yaml:2: 'interfaces' must be a sequence, not a mapping" },
+	{ "interfaces:\n  - wan0\n", "bad.yaml:2: interface must be a mapping, not a scalar" },
+	{ IFX("[a, b]", "d", "public"), "bad.yaml:2: 'name' must be a scalar, not a sequence" },
+	/* 30 */
+	{ "interfaces:\n  - name: wan0\n    device: d0\n    role: public\n    address:\n"
+	  "      - 192.0.2.1/24\n      - 192.0.2.2/24\n",
+	  "bad.yaml:6: 'address' must be a scalar, not a sequence" },
+	{ BASE "routes: 5\n", "bad.yaml:10: 'routes' must be a sequence, not a scalar" },
+	{ BASE "settings:\n  neighbour: 5\n", "bad.yaml:11: settings.neighbour must be a mapping, not a scalar" },
+	{ BASE "settings: [1]\n", "bad.yaml:10: settings must be a mapping, not a sequence" },
+	{ IFX("\"wan\\0x\"", "d", "public"), "bad.yaml:2: 'name' contains a NUL character" },
+	/* 35: missing keys */
+	{ "interfaces:\n  - name: wan0\n    role: public\n    address: 192.0.2.1/24\n",
+	  "bad.yaml:2: interface is missing 'device'" },
+	{ "interfaces:\n  - device: d0\n    role: public\n    address: 192.0.2.1/24\n",
+	  "bad.yaml:2: interface is missing 'name'" },
+	{ "interfaces:\n  - name: x\n    device: d0\n    address: 192.0.2.1/24\n",
+	  "bad.yaml:2: interface is missing 'role'" },
+	{ "interfaces:\n  - name: x\n    device: d0\n    role: public\n",
+	  "bad.yaml:2: interface is missing 'address'" },
+	{ BASE "routes:\n  - prefix: 203.0.113.0/24\n", "bad.yaml:11: route is missing 'via'" },
+	/* 40 */
+	{ BASE "routes:\n  - via: 192.0.2.9\n", "bad.yaml:11: route is missing 'prefix'" },
+	{ BASE "neighbours:\n  - address: 192.0.2.9\n", "bad.yaml:11: neighbour is missing 'mac'" },
+	{ BASE "neighbours:\n  - mac: 02:00:00:00:00:01\n", "bad.yaml:11: neighbour is missing 'address'" },
+	{ "settings:\n  icmp_rate: 5\n", "bad.yaml:1: configuration is missing 'interfaces'" },
+	{ "interfaces: []\n", "bad.yaml:1: no interfaces configured" },
+	/* 45 */
+	{ "interfaces:\nroutes: []\n", "bad.yaml:1: no interfaces configured" },
+	/* addresses and prefixes */
+	{ WAN_ADDR("192.0.2.300/24"), "bad.yaml:5: address '192.0.2.300/24' is not an IPv4 address" },
+	{ WAN_ADDR("192.0.02.1/24"), "bad.yaml:5: address '192.0.02.1/24' is not an IPv4 address" },
+	{ WAN_ADDR("192.0.2.1x/24"), "bad.yaml:5: address '192.0.2.1x/24' is not an IPv4 address" },
+	{ WAN_ADDR("192.0.2/24"), "bad.yaml:5: address '192.0.2/24' is not an IPv4 address" },
+	/* 50 */
+	{ WAN_ADDR("192.0.2.1"), "bad.yaml:5: address '192.0.2.1' needs a prefix length" },
+	{ WAN_ADDR("192.0.2.1/33"), "bad.yaml:5: address '192.0.2.1/33': prefix length must be 1..32" },
+	{ WAN_ADDR("192.0.2.1/0"), "bad.yaml:5: address '192.0.2.1/0': prefix length must be 1..32" },
+	{ WAN_ADDR("192.0.2.1/024"), "bad.yaml:5: address '192.0.2.1/024': prefix length must be 1..32" },
+	{ WAN_ADDR("192.0.2.1/24/8"), "bad.yaml:5: address '192.0.2.1/24/8': prefix length must be 1..32" },
+	/* 55 */
+	{ WAN_ADDR("192.0.2.1/"), "bad.yaml:5: address '192.0.2.1/': prefix length must be 1..32" },
+	{ WAN_ADDR("'2001:db8::1/64'"), "bad.yaml:5: IPv6 is not supported yet: address '2001:db8::1/64'" },
+	{ WAN_ADDR("192.0.2.1111111111111111111/24"), "bad.yaml:5: address '192.0.2.1111111111111111111/24' is not an IPv4 address" },
+	{ WAN_ADDR("192.0.2.0/24"), "bad.yaml:5: address 192.0.2.0/24 is the network address of its subnet" },
+	{ WAN_ADDR("192.0.2.255/24"), "bad.yaml:5: address 192.0.2.255/24 is the broadcast address of its subnet" },
+	/* 60 */
+	{ WAN_ADDR("127.0.0.1/8"), "bad.yaml:5: address 127.0.0.1/8 is not a unicast host address" },
+	{ WAN_ADDR("224.0.0.1/24"), "bad.yaml:5: address 224.0.0.1/24 is not a unicast host address" },
+	{ ROUTE("203.0.113.0/24", "'2001:db8::1'"), "bad.yaml:12: IPv6 is not supported yet: via '2001:db8::1'" },
+	{ ROUTE("203.0.113.0/24", "198.51.100.254 "), NULL },   /* trailing blank is YAML's: fine */
+	{ ROUTE("203.0.113.0/24", "'198.51.100.254 '"), "bad.yaml:12: via '198.51.100.254 ' is not an IPv4 address" },
+	/* 65: numbers */
+	{ LAN_MTU("1500x"), "bad.yaml:10: mtu '1500x' is not a decimal number" },
+	{ LAN_MTU("-1"), "bad.yaml:10: mtu '-1' is not a decimal number" },
+	{ LAN_MTU("+1500"), "bad.yaml:10: mtu '+1500' is not a decimal number" },
+	{ LAN_MTU("01500"), "bad.yaml:10: mtu '01500' is not a decimal number" },
+	{ LAN_MTU("0x5dc"), "bad.yaml:10: mtu '0x5dc' is not a decimal number" },
+	/* 70 */
+	{ LAN_MTU("1500.0"), "bad.yaml:10: mtu '1500.0' is not a decimal number" },
+	{ LAN_MTU("''"), "bad.yaml:10: mtu '' is not a decimal number" },
+	{ LAN_MTU("99999999999999999999999"), "bad.yaml:10: mtu 99999999999999999999999 is out of range (576..9000)" },
+	{ LAN_MTU("4294967297"), "bad.yaml:10: mtu 4294967297 is out of range (576..9000)" },
+	{ LAN_MTU("575"), "bad.yaml:10: mtu 575 is out of range (576..9000)" },
+	/* 75 */
+	{ LAN_MTU("9001"), "bad.yaml:10: mtu 9001 is out of range (576..9000)" },
+	{ LAN_MTU("[1500]"), "bad.yaml:10: 'mtu' must be a scalar, not a sequence" },
+	{ NSET("reachable_ms", "999"), "bad.yaml:12: reachable_ms 999 is out of range (1000..3600000)" },
+	{ NSET("reachable_ms", "3600001"), "bad.yaml:12: reachable_ms 3600001 is out of range (1000..3600000)" },
+	{ NSET("retrans_ms", "99"), "bad.yaml:12: retrans_ms 99 is out of range (100..60000)" },
+	/* 80 */
+	{ NSET("retrans_ms", "60001"), "bad.yaml:12: retrans_ms 60001 is out of range (100..60000)" },
+	{ NSET("max_probes", "0"), "bad.yaml:12: max_probes 0 is out of range (1..10)" },
+	{ NSET("max_probes", "11"), "bad.yaml:12: max_probes 11 is out of range (1..10)" },
+	{ NSET("hold_packets", "0"), "bad.yaml:12: hold_packets 0 is out of range (1..64)" },
+	{ NSET("hold_packets", "65"), "bad.yaml:12: hold_packets 65 is out of range (1..64)" },
+	/* 85 */
+	{ BASE "settings:\n  icmp_rate: 100001\n", "bad.yaml:11: icmp_rate 100001 is out of range (0..100000)" },
+	{ BASE "settings:\n  icmp_rate: -5\n", "bad.yaml:11: icmp_rate '-5' is not a decimal number" },
+	/* names, devices, roles */
+	{ IFX("wan 0", "d", "public"), "bad.yaml:2: name 'wan 0' must be 1..31 characters of A-Z a-z 0-9 _ . -" },
+	{ IFX("''", "d", "public"), "bad.yaml:2: name '' must be 1..31 characters" },
+	{ IFX("abcdefghijklmnopqrstuvwxyz012345", "d", "public"),
+	  "bad.yaml:2: name 'abcdefghijklmnopqrstuvwxyz012345' must be 1..31 characters" },
+	/* 90 */
+	{ IFX("w", "'net tap'", "public"), "bad.yaml:3: device 'net tap' must be 1..127 printable characters" },
+	{ IFX("w", "net_tap0,iface=" "0123456789012345678901234567890123456789" "0123456789012345678901234567890123456789"
+	      "012345678901234567890123456789012345678901234567890", "public"),
+	  "bad.yaml:3: device 'net_tap0,iface=0123456789" },
+	{ IFX("w", "[d]", "public"), "bad.yaml:3: 'device' must be a scalar, not a sequence" },
+	{ IFX("w", "d", "Public"), "bad.yaml:4: role 'Public' must be public or private" },
+	/* interface relations */
+	{ WAN "  - name: wan0\n    device: d1\n    role: private\n    address: 10.0.0.1/8\n",
+	  "bad.yaml:6: duplicate interface name 'wan0' (first at line 2)" },
+	{ WAN "  - name: lan0\n    device: net_af_packet0\n    role: private\n    address: 10.0.0.1/8\n",
+	  "bad.yaml:7: device 'net_af_packet0' is already used by interface wan0 (line 2)" },
+	{ WAN "  - name: lan0\n    device: d1\n    role: private\n    address: 192.0.2.1/30\n",
+	  "bad.yaml:9: address 192.0.2.1 is already used by interface wan0 (line 2)" },
+	/* 97 */
+	{ WAN "  - name: lan0\n    device: d1\n    role: private\n    address: 192.0.2.130/25\n",
+	  "bad.yaml:9: subnet 192.0.2.128/25 overlaps interface wan0 (192.0.2.0/24, line 2)" },
+	{ WAN "  - name: lan0\n    device: d1\n    role: private\n    address: 192.0.0.1/16\n",
+	  "bad.yaml:9: subnet 192.0.0.0/16 overlaps interface wan0 (192.0.2.0/24, line 2)" },
+	/* routes */
+	{ ROUTE("203.0.113.5/24", "198.51.100.254"),
+	  "bad.yaml:11: 203.0.113.5/24 has host bits set; did you mean 203.0.113.0/24?" },
+	{ ROUTE("0.0.0.1/0", "198.51.100.254"), "bad.yaml:11: 0.0.0.1/0 has host bits set; did you mean 0.0.0.0/0?" },
+	{ ROUTE("203.0.113.0/33", "198.51.100.254"), "bad.yaml:11: prefix '203.0.113.0/33': prefix length must be 0..32" },
+	/* 102 */
+	{ ROUTE("203.0.113.0", "198.51.100.254"), "bad.yaml:11: prefix '203.0.113.0' needs a prefix length" },
+	{ ROUTE("203.0.113.0/24", "203.0.113.1"), "bad.yaml:12: via 203.0.113.1 is not on any connected subnet" },
+	{ ROUTE("203.0.113.0/24", "198.51.100.254") "    interface: wan0\n",
+	  "bad.yaml:12: via 198.51.100.254 is not on the subnet of interface wan0" },
+	{ ROUTE("203.0.113.0/24", "198.51.100.254") "    interface: lan9\n",
+	  "bad.yaml:13: interface 'lan9' is not defined" },
+	{ ROUTE("203.0.113.0/24", "198.51.100.1"),
+	  "bad.yaml:12: via 198.51.100.1 is the gateway's own address (interface lan0)" },
+	/* 107 */
+	{ ROUTE("203.0.113.0/24", "198.51.100.255"), "bad.yaml:12: via 198.51.100.255 is the broadcast address of its subnet" },
+	{ ROUTE("203.0.113.0/24", "198.51.100.254") "  - prefix: 203.0.113.0/24\n    via: 192.0.2.9\n",
+	  "bad.yaml:13: duplicate route 203.0.113.0/24 (first at line 11)" },
+	{ BASE "routes:\n  - [203.0.113.0/24]\n", "bad.yaml:11: route must be a mapping, not a sequence" },
+	/* neighbours */
+	{ NEIGH("192.0.2.254", "01:00:5e:00:00:01"), "bad.yaml:12: mac 01:00:5e:00:00:01 is a multicast address" },
+	{ NEIGH("192.0.2.254", "ff:ff:ff:ff:ff:ff"), "bad.yaml:12: mac ff:ff:ff:ff:ff:ff is a multicast address" },
+	/* 112 */
+	{ NEIGH("192.0.2.254", "00:00:00:00:00:00"), "bad.yaml:12: mac 00:00:00:00:00:00 is all zeros" },
+	{ NEIGH("192.0.2.254", "02:00:00:00:00"), "bad.yaml:12: mac '02:00:00:00:00' is not a MAC address" },
+	{ NEIGH("192.0.2.254", "02-00-00-00-00-01"), "bad.yaml:12: mac '02-00-00-00-00-01' is not a MAC address" },
+	{ NEIGH("192.0.2.254", "02:00:00:00:00:0g"), "bad.yaml:12: mac '02:00:00:00:00:0g' is not a MAC address" },
+	{ NEIGH("192.0.2.254", "02:00:00:00:00:001"), "bad.yaml:12: mac '02:00:00:00:00:001' is not a MAC address" },
+	/* 117 */
+	{ NEIGH("192.0.2.1", "02:00:00:00:00:01"),
+	  "bad.yaml:11: neighbour 192.0.2.1 is the gateway's own address (interface wan0)" },
+	{ NEIGH("203.0.113.1", "02:00:00:00:00:01"), "bad.yaml:11: neighbour 203.0.113.1 is not on any connected subnet" },
+	{ NEIGH("192.0.2.254", "02:00:00:00:00:01") "    interface: lan0\n",
+	  "bad.yaml:11: neighbour 192.0.2.254 is not on the subnet of interface lan0" },
+	{ NEIGH("192.0.2.254", "02:00:00:00:00:01") "    interface: nope\n",
+	  "bad.yaml:13: interface 'nope' is not defined" },
+	{ NEIGH("192.0.2.254", "02:00:00:00:00:01") "  - address: 192.0.2.254\n    mac: 02:00:00:00:00:02\n",
+	  "bad.yaml:13: duplicate neighbour 192.0.2.254 on wan0 (first at line 11)" },
+	/* 122 */
+	{ NEIGH("192.0.2.255", "02:00:00:00:00:01"), "bad.yaml:11: neighbour 192.0.2.255 is the broadcast address of its subnet" },
+	{ NEIGH("'::1'", "02:00:00:00:00:01"), "bad.yaml:11: IPv6 is not supported yet: address '::1'" },
+	{ NEIGH("192.0.2.254/32", "02:00:00:00:00:01"), "bad.yaml:11: address '192.0.2.254/32' is not an IPv4 address" },
+};
+
+static void test_bad_table(void **state)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+	unsigned int i, failures = 0;
+	int rc;
+
+	(void)state;
+	assert_non_null(c);
+	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *t = &bad_cases[i];
+
+		rc = load(t->text, c, err);
+		if (t->want == NULL) {          /* control case: must load */
+			if (rc != 0) {
+				print_error("case %u: want success, got %d '%s'\n", i, rc, err);
+				failures++;
+			}
+			continue;
+		}
+		if (rc != -EINVAL || strstr(err, t->want) == NULL ||
+		    strncmp(err, "bad.yaml:", 9) != 0) {
+			print_error("case %u: rc %d\n  want '%s'\n  got  '%s'\n",
+				    i, rc, t->want, err);
+			failures++;
+		}
+	}
+	assert_int_equal(failures, 0);
+	free(c);
+}
+
+/* ---- limits ---------------------------------------------------------- */
+
+/* Text of `n` list items produced by fmt(i), after `head`. */
+static char *build(const char *head, const char *tail, unsigned int n,
+		   int (*item)(char *, size_t, unsigned int))
+{
+	size_t cap = strlen(head) + strlen(tail) + (size_t)n * 128 + 1, off;
+	char *s = malloc(cap);
+	unsigned int i;
+
+	assert_non_null(s);
+	off = (size_t)snprintf(s, cap, "%s", head);
+	for (i = 0; i < n; i++)
+		off += (size_t)item(s + off, cap - off, i);
+	snprintf(s + off, cap - off, "%s", tail);
+	return s;
+}
+
+static int iface_item(char *s, size_t len, unsigned int i)
+{
+	return snprintf(s, len, "  - {name: if%u, device: d%u, role: public, address: 10.%u.0.1/16}\n",
+			i, i, i);
+}
+
+static int route_item(char *s, size_t len, unsigned int i)
+{
+	return snprintf(s, len, "  - {prefix: 10.%u.%u.0/24, via: 192.0.2.9}\n", i >> 8, i & 255);
+}
+
+static int neigh_item(char *s, size_t len, unsigned int i)
+{
+	return snprintf(s, len, "  - {address: 10.%u.%u.1, mac: '02:00:00:00:%02x:%02x'}\n",
+			i >> 8, i & 255, i >> 8, i & 255);
+}
+
+static void expect(const char *text, int want_rc, const char *want)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+	int rc;
+
+	assert_non_null(c);
+	rc = load(text, c, err);
+	if (rc != want_rc || (want != NULL && strstr(err, want) == NULL))
+		print_error("rc %d err '%s', want %d '%s'\n", rc, err, want_rc,
+			    want ? want : "");
+	assert_int_equal(rc, want_rc);
+	if (want != NULL)
+		assert_non_null(strstr(err, want));
+	free(c);
+}
+
+static void test_limits(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = build("interfaces:\n", "", CONF_IFACE_MAX, iface_item);
+	expect(s, 0, NULL);
+	free(s);
+	s = build("interfaces:\n", "", CONF_IFACE_MAX + 1, iface_item);
+	expect(s, -EINVAL, "bad.yaml:18: too many interfaces (at most 16)");
+	free(s);
+
+	/* a /8 on wan so 1024 distinct neighbours and routes fit */
+	s = build(WAN_ADDR("10.255.255.254/8") "routes:\n  - {prefix: 0.0.0.0/0, via: 10.0.0.9}\n"
+		  "neighbours:\n", "", CONF_NEIGH_MAX, neigh_item);
+	expect(s, 0, NULL);
+	free(s);
+	s = build(WAN_ADDR("10.255.255.254/8") "neighbours:\n", "", CONF_NEIGH_MAX + 1, neigh_item);
+	expect(s, -EINVAL, "bad.yaml:1031: too many neighbours (at most 1024)");
+	free(s);
+	s = build(WAN "routes:\n", "", CONF_ROUTE_MAX, route_item);
+	expect(s, 0, NULL);
+	free(s);
+	s = build(WAN "routes:\n", "", CONF_ROUTE_MAX + 1, route_item);
+	expect(s, -EINVAL, "bad.yaml:1031: too many routes (at most 1024)");
+	free(s);
+}
+
+static void test_too_large_buf(void **state)
+{
+	size_t len = (4u << 20) + 1;
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+	char *big = malloc(len);
+
+	(void)state;
+	assert_non_null(c);
+	assert_non_null(big);
+	memset(big, '#', len);
+	assert_int_equal(conf_load_buf("big.yaml", big, len, c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "big.yaml: file is larger than 4 MiB");
+	free(big);
+	free(c);
+}
+
+/* A tiny err buffer is filled as far as it goes and stays terminated. */
+static void test_small_err(void **state)
+{
+	char err[12];
+	struct conf *c = malloc(sizeof(*c));
+
+	(void)state;
+	assert_non_null(c);
+	memset(err, 'x', sizeof(err));
+	assert_int_equal(conf_load_buf("bad.yaml", "- a\n", 4, c, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "bad.yaml:1:");
+	assert_int_equal(conf_load_buf("bad.yaml", "- a\n", 4, c, NULL, 0), -EINVAL);
+	free(c);
+}
+
+/* Control bytes quoted back from the file are masked in the message. */
+static void test_err_masks_controls(void **state)
+{
+	static const char text[] = IFX("\"a\\e[31mb\"", "d", "public");
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(load(text, c, err), -EINVAL);
+	assert_null(strchr(err, '\x1b'));
+	assert_non_null(strstr(err, "bad.yaml:2: name 'a?[31mb'"));
+	free(c);
+}
+
+/* ---- files ----------------------------------------------------------- */
+
+static char *write_temp(const char *text, size_t len)
+{
+	char *path = strdup("/tmp/test_conf_XXXXXX.yaml");
+	int fd;
+
+	assert_non_null(path);
+	fd = mkstemps(path, 5);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void test_file_io(void **state)
+{
+	char err[CONF_ERR_MAX], want[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+	char *path;
+
+	(void)state;
+	assert_non_null(c);
+	path = write_temp(BASE, strlen(BASE));
+	assert_int_equal(conf_load(path, c, err, sizeof(err)), 0);
+	assert_string_equal(c->path, path);
+	assert_int_equal(c->n_ifaces, 2);
+	unlink(path);
+	free(path);
+
+	path = write_temp(BASE "    mtu: 70000\n", strlen(BASE "    mtu: 70000\n"));
+	assert_int_equal(conf_load(path, c, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:10: mtu 70000 is out of range (576..9000)", path);
+	assert_string_equal(err, want);
+	unlink(path);
+	free(path);
+
+	assert_int_equal(conf_load("/nonexistent/espgw.yaml", c, err, sizeof(err)), -ENOENT);
+	assert_string_equal(err, "/nonexistent/espgw.yaml: No such file or directory");
+	assert_int_equal(conf_load("/tmp", c, err, sizeof(err)), -EISDIR);
+	assert_string_equal(err, "/tmp: Is a directory");
+	free(c);
+}
+
+static void test_file_too_large(void **state)
+{
+	size_t len = (4u << 20) + 100;
+	char err[CONF_ERR_MAX], want[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+	char *big = malloc(len), *path;
+
+	(void)state;
+	assert_non_null(c);
+	assert_non_null(big);
+	memset(big, '\n', len);
+	path = write_temp(big, len);
+	assert_int_equal(conf_load(path, c, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s: file is larger than 4 MiB", path);
+	assert_string_equal(err, want);
+	/* exactly at the limit is read whole, and is empty */
+	assert_int_equal(truncate(path, 4 << 20), 0);
+	assert_int_equal(conf_load(path, c, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s: empty configuration", path);
+	assert_string_equal(err, want);
+	unlink(path);
+	free(path);
+	free(big);
+	free(c);
+}
+
+/* Every shipped sample must load: they are what operators copy. */
+static void test_config_samples(void **state)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+	glob_t g;
+	size_t i;
+	int rc;
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(glob("config/*.yaml", 0, NULL, &g), 0);
+	assert_true(g.gl_pathc >= 2);
+	for (i = 0; i < g.gl_pathc; i++) {
+		rc = conf_load(g.gl_pathv[i], c, err, sizeof(err));
+		if (rc != 0)
+			print_error("%s\n", err);
+		assert_int_equal(rc, 0);
+		assert_true(c->n_ifaces >= 1);
+	}
+	globfree(&g);
+
+	assert_int_equal(conf_load("config/espgw.yaml", c, err, sizeof(err)), 0);
+	assert_int_equal(c->n_ifaces, 2);
+	assert_int_equal(c->n_routes, 2);
+	assert_int_equal(c->routes[0].prefix_len, 0);
+	assert_int_equal(c->n_neighs, 1);
+	free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_minimal_and_defaults),
+		cmocka_unit_test(test_empty_sections),
+		cmocka_unit_test(test_iface_derived),
+		cmocka_unit_test(test_iface_for_addr),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_bad_table),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_too_large_buf),
+		cmocka_unit_test(test_small_err),
+		cmocka_unit_test(test_err_masks_controls),
+		cmocka_unit_test(test_file_io),
+		cmocka_unit_test(test_file_too_large),
+		cmocka_unit_test(test_config_samples),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
