@@ -59,8 +59,9 @@ if want asan; then
   # UBSan findings must fail the test, not just print
   if build build-asan -Dbuildtype=debug -Db_sanitize=address,undefined -Db_lundef=false \
        -Dc_args=-fno-sanitize-recover=undefined; then
-    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-    LSAN_OPTIONS=suppressions=$top/tests/unit/lsan.supp \
+    supp=""
+    [ -f tests/unit/lsan.supp ] && supp=suppressions=$top/tests/unit/lsan.supp
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS=$supp \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 unit_tests build-asan asan
   else
     result "asan build" 1
@@ -71,7 +72,7 @@ if want fuzz; then
   echo "=== fuzz targets, ${fuzz_seconds}s each"
   if CC=clang build build-fuzz -Dfuzz=true -Dtests=disabled; then
     for f in build-fuzz/tests/fuzz/fuzz_*; do
-      [ -x "$f" ] || continue
+      [ -f "$f" ] && [ -x "$f" ] || continue
       name=$(basename "$f"); corpus=tests/fuzz/corpus/${name#fuzz_}
       work=$(mktemp -d)
       [ -d "$corpus" ] && cp -r "$corpus/." "$work/"
