@@ -52,6 +52,15 @@ static bool is_icmp_error_type(uint8_t type)
 	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
 }
 
+/* RFC 1812 §4.3.2.7: the source must name one host; not 0/8, loopback,
+ * multicast, class E or the limited broadcast. */
+static bool is_unicast_src(uint32_t a)
+{
+	uint8_t top = (uint8_t)(a >> 24);
+
+	return top != 0 && top != 127 && top < 224;
+}
+
 bool icmp_error_allowed(const struct rte_mbuf *orig, uint16_t l3_off)
 {
 	const struct rte_ipv4_hdr *ip =
@@ -61,6 +70,8 @@ bool icmp_error_allowed(const struct rte_mbuf *orig, uint16_t l3_off)
 	const uint8_t *l4 = (const uint8_t *)ip + ihl;
 
 	if ((frag & RTE_IPV4_HDR_OFFSET_MASK) != 0)
+		return false;
+	if (!is_unicast_src(rte_be_to_cpu_32(ip->src_addr)))
 		return false;
 	if (ip->next_proto_id == IPPROTO_ICMP &&
 	    rte_pktmbuf_data_len(orig) > l3_off + ihl &&

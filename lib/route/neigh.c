@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_debug.h>
 #include <rte_errno.h>
 #include <rte_hash.h>
 #include <rte_jhash.h>
@@ -44,8 +45,10 @@ static int setup_rcu(struct neigh_table *t, struct rte_rcu_qsbr *qsv)
 
 	if (qsv == NULL)
 		return 0;
+	if (rte_hash_rcu_qsbr_add(t->hash, &rc) != 0) /* 1 on error, not -errno */
+		return -1;
 	t->deferred_free = true;
-	return rte_hash_rcu_qsbr_add(t->hash, &rc);
+	return 0;
 }
 
 struct neigh_table *neigh_table_create(const char *name, int socket,
@@ -72,7 +75,8 @@ struct neigh_table *neigh_table_create(const char *name, int socket,
 		goto nomem;
 	t->p = *p;
 	rte_spinlock_init(&t->lock);
-	t->mac_word = rte_zmalloc_socket("neigh_mac", sizeof(uint64_t) * p->capacity,
+	/* one more than capacity: the spare word insert() points readers at */
+	t->mac_word = rte_zmalloc_socket("neigh_mac", sizeof(uint64_t) * (p->capacity + 1),
 					 RTE_CACHE_LINE_SIZE, socket);
 	t->ent = rte_zmalloc_socket("neigh_ent", sizeof(*t->ent) * p->capacity, 0, socket);
 	t->held_store = rte_zmalloc_socket("neigh_held", sizeof(struct rte_mbuf *) *
@@ -133,6 +137,18 @@ static int insert(struct neigh_table *t, uint32_t addr, uint16_t port,
 	struct neigh_entry *e;
 	uint32_t slot;
 
+	if (t->n_free == 0 && t->deferred_free) {
+		/* Slots waiting out a grace period come back when rte_hash
+		 * reclaims, which it does on a delete or when it runs out of
+		 * key slots; with every slot waiting there may be no delete to
+		 * come. Adding the key makes it reclaim (its key slots and ours
+		 * are one to one). Until the data is set below, readers find
+		 * the spare slot, whose MAC word is always 0: unresolved. */
+		if (rte_hash_add_key_data(t->hash, &k,
+					  (void *)(uintptr_t)t->p.capacity) < 0)
+			return -ENOSPC;
+		RTE_VERIFY(t->n_free > 0);
+	}
 	if (t->n_free == 0)
 		return -ENOSPC;
 	slot = t->free_slots[--t->n_free];

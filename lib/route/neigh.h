@@ -69,7 +69,8 @@ struct neigh_entry {
 
 struct neigh_table {
 	struct rte_hash *hash;
-	uint64_t *mac_word;     /* read by workers: MAC | NEIGH_MAC_VALID, or 0 */
+	uint64_t *mac_word;     /* read by workers: MAC | NEIGH_MAC_VALID, or 0;
+				 * capacity + 1 words, the last always 0 */
 	struct neigh_entry *ent;
 	struct rte_mbuf **held_store;
 	uint32_t *free_slots;

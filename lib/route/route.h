@@ -8,6 +8,7 @@
 #ifndef ESPGW_ROUTE_H
 #define ESPGW_ROUTE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct rte_fib;
@@ -45,6 +46,9 @@ struct route_table {
 	unsigned int n_nh;      /* nh[0] is ROUTE_NH_NONE, unused */
 	struct route_entry routes[ROUTE_MAX];
 	unsigned int n_routes;
+	char name[24];          /* the FIB's, to build a new one beside it */
+	int socket;
+	bool fib_alt;           /* the FIB has the second name: name + "~" */
 };
 
 /** Create the FIB on `socket`; returns 0 or -errno (rte_errno set). */
