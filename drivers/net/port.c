@@ -86,6 +86,11 @@ int port_start(uint16_t port_id, const struct port_req *req,
 	st->nb_txq = RTE_MIN(req->nb_txq, info.max_tx_queues);
 	fill_conf(&info, req, &conf, st);
 	rc = rte_eth_dev_configure(port_id, req->nb_rxq, st->nb_txq, &conf);
+	if (rc < 0 && st->nb_txq > req->min_txq) {
+		/* some PMDs (net_tap) want as many TX as RX queues: share */
+		st->nb_txq = req->min_txq;
+		rc = rte_eth_dev_configure(port_id, req->nb_rxq, st->nb_txq, &conf);
+	}
 	if (rc < 0) {
 		snprintf(err, errlen, "port %u (%s): configure failed: %s",
 			 port_id, info.driver_name, strerror(-rc));
