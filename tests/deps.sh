@@ -11,9 +11,10 @@ PKGS=(
   libdpdk-dev dpdk dpdk-dev libipsec-mb-dev libnuma-dev libssl-dev libyaml-dev
   # unit tests, sanitizers, fuzzing
   libcmocka-dev clang libclang-rt-14-dev
+  python3-cryptography-vectors  # NIST CAVP AES-GCM vectors for test_crypto
   # integration tests and demo
   iproute2 ethtool iputils-ping tcpdump iperf3 socat netcat-openbsd nftables
-  python3 python3-scapy
+  python3 python3-scapy jq
 )
 
 missing=()

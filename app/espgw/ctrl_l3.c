@@ -11,6 +11,7 @@
 
 #include "ctrl_priv.h"
 #include "lib/ctl/ctl.h"
+#include "lib/pkt/pkt_ipv4.h"
 #include "lib/route/arp.h"
 #include "lib/route/icmp.h"
 #include "lib/route/neigh.h"
@@ -121,12 +122,16 @@ void ctrl_arp_input(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off)
 	 * create an entry only when the request is for us). */
 	if (a.spa != 0 && a.spa != p->addr && on_link(p, a.spa) &&
 	    !rte_is_multicast_ether_addr((const struct rte_ether_addr *)a.sha)) {
+		const struct neigh_key k = { .addr = a.spa, .port = m->port };
+
+		/* used only if it creates (for us) or updates a known entry;
+		 * else it is ignored, and counted so below */
+		learnt = for_us || rte_hash_lookup(c->gw->neigh->hash, &k) >= 0;
 		n = neigh_confirm(c->gw->neigh, a.spa, m->port, a.sha, gw_now_ms(),
 				  for_us, flush, RTE_DIM(flush));
 		for (i = 0; i < n; i++)
 			send_to_neigh(c, flush[i], m->port, neigh_word_from_mac(a.sha));
 		cnt_add(&c->stats->ev[GW_EV_HELD_RELEASED], n);
-		learnt = true;
 	}
 	if (a.op == RTE_ARP_OP_REQUEST && for_us) {
 		arp_reply_in_place(m, l3_off, p->mac, p->addr);
@@ -203,6 +208,7 @@ void ctrl_too_big(struct ctrl_ctx *c, struct rte_mbuf *m)
 		ctrl_drop(c, m, GW_DROP_MTU_DF);
 		return;
 	}
+	pkt_ipv4_ttl_decrement(ip); /* the worker left it as received */
 	rte_pktmbuf_adj(m, md.l3_off);
 	n = rte_ipv4_fragment_packet(m, frag, FRAG_MAX, md.mtu, c->pool,
 				     c->gw->indirect_pool);

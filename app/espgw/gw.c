@@ -225,6 +225,7 @@ static void build_classifier(struct gw *gw)
 	for (i = 0; i < gw->n_ports; i++) {
 		const struct gw_port *p = &gw->ports[i];
 
+		gw->cls.local_prefix_len[gw->cls.n_local] = p->prefix_len;
 		gw->cls.local_addr[gw->cls.n_local++] = p->addr;
 		memcpy(gw->cls.port[p->port_id].mac, p->mac, 6);
 		gw->cls.port[p->port_id].is_public = p->is_public;

@@ -14,6 +14,7 @@
 
 #include "gw.h"
 #include "lib/ctl/ctl.h"
+#include "lib/pkt/pkt_ipv4.h"
 #include "lib/route/neigh.h"
 
 /* Packets of one burst sorted by where they go next. */
@@ -56,16 +57,6 @@ static inline void drop(struct worker_ctx *w, struct burst_sort *s,
 {
 	cnt_add(&w->stats->drop[why], 1);
 	s->drop[s->n_drop++] = m;
-}
-
-/* RFC 1624 incremental update for TTL-1, as Linux's ip_decrease_ttl. */
-static inline void ttl_decrement(struct rte_ipv4_hdr *ip)
-{
-	uint32_t check = ip->hdr_checksum;
-
-	check += rte_cpu_to_be_16(0x0100);
-	ip->hdr_checksum = (uint16_t)(check + (check >= 0xFFFF));
-	ip->time_to_live--;
 }
 
 static void sort_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t n,
@@ -149,16 +140,17 @@ static void forward_burst(struct worker_ctx *w, struct burst_sort *s)
 			to_ctl(s, m, CTL_TTL_EXCEEDED, s->fwd_l3[i]);
 			continue;
 		}
-		ttl_decrement(ip);
 		out = &gw->ports[gw->port_of_ethdev[h->port]];
 		md = ctl_meta(m);
 		md->out_port = h->port;
 		md->nh_addr = h->gw != 0 ? h->gw : dst[i];
 		if (unlikely(rte_be_to_cpu_16(ip->total_length) > out->mtu)) {
+			/* as received: an ICMP error quotes it unchanged */
 			md->mtu = out->mtu;
 			to_ctl(s, m, CTL_MTU_EXCEEDED, s->fwd_l3[i]);
 			continue;
 		}
+		pkt_ipv4_ttl_decrement(ip);
 		keys[n_go] = (struct neigh_key){ .addr = md->nh_addr, .port = h->port };
 		kp[n_go] = &keys[n_go];
 		go[n_go++] = m;

@@ -49,6 +49,29 @@ static inline bool src_is_martian(const struct pkt_classify_ctx *ctx,
 	return addr_is_local(ctx, src);
 }
 
+/*
+ * The broadcast or network address of one of our connected subnets (a
+ * directed broadcast): not forwarded (RFC 2644), and never resolved with
+ * ARP. /31 and /32 subnets have neither (RFC 3021).
+ */
+static inline bool is_directed_broadcast(const struct pkt_classify_ctx *ctx,
+					 uint32_t dst)
+{
+	unsigned int n = RTE_MIN(ctx->n_local, (unsigned int)PKT_LOCAL_ADDR_MAX);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t len = ctx->local_prefix_len[i];
+		uint32_t host = len == 0 ? UINT32_MAX : ~(UINT32_MAX << (32 - len));
+
+		if (len > 30 || ((dst ^ ctx->local_addr[i]) & ~host) != 0)
+			continue;
+		if ((dst & host) == host || (dst & host) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* RFC 1812 §5.3.7 / §4.2.3.1: never forward to 0/8, 127/8, multicast, or
  * class E (240/4, reserved, including the limited broadcast). */
 static inline bool dst_is_unicast(uint32_t dst)
@@ -241,6 +264,8 @@ static enum pkt_drop classify_ipv4(const struct pkt_classify_ctx *ctx,
 	info->payload_off = info->l4_off;
 	info->ip_len = tot;
 	if (!addr_is_local(ctx, dst)) {
+		if (unlikely(is_directed_broadcast(ctx, dst)))
+			return PKT_DROP_IP_DST_NOT_UNICAST;
 		/* transit: fragments and every protocol go on as they are */
 		info->cls = PKT_CLASS_PLAIN;
 		return PKT_DROP_NONE;

@@ -47,7 +47,7 @@ enum pkt_drop {
 	PKT_DROP_IP_TOTAL_LEN,    /* total length below IHL, or beyond the frame */
 	PKT_DROP_IP_CHECKSUM,     /* header checksum wrong */
 	PKT_DROP_IP_MARTIAN_SRC,  /* source 0/8, 127/8, multicast, broadcast, ours */
-	PKT_DROP_IP_DST_NOT_UNICAST, /* multicast/broadcast, not forwarded */
+	PKT_DROP_IP_DST_NOT_UNICAST, /* multicast, broadcast (also directed), not forwarded */
 	PKT_DROP_LOCAL_FRAGMENT,  /* fragment addressed to us (no reassembly yet) */
 	PKT_DROP_UDP_MALFORMED,   /* short header or UDP length inconsistent */
 	PKT_DROP_IKE_SHORT,       /* UDP 500/4500 IKE shorter than its header */
@@ -62,6 +62,7 @@ enum pkt_drop {
 /* Everything classify knows about the gateway; set up once, read-only. */
 struct pkt_classify_ctx {
 	uint32_t local_addr[PKT_LOCAL_ADDR_MAX]; /* host order */
+	uint8_t local_prefix_len[PKT_LOCAL_ADDR_MAX]; /* their connected subnets */
 	unsigned int n_local;
 	/* per ingress port: its MAC and whether it faces the peers */
 	struct {

@@ -51,6 +51,7 @@ static const uint8_t MAC_ZERO[6];
  */
 static struct pkt_classify_ctx ctx = {
 	.local_addr = { US_PUB, US_PRIV },
+	.local_prefix_len = { 24, 8 },  /* 192.0.2.0/24, 10.0.0.0/8 */
 	.n_local = 2,
 	.port = {
 		[0] = { .mac = { 0x02, 0, 0, 0, 0, 0x01 }, .is_public = 1,
@@ -554,6 +555,13 @@ static const struct tcase cases[] = {
 	{ "dst 255.255.255.255", 1, { .proto = UDP, .src = LAN_HOST, .dport = 67, .dst = A(255, 255, 255, 255) }, NO(IP_DST_NOT_UNICAST) },
 	{ "dst 0.0.0.0", 0, { .proto = UDP, .dport = 500, .pl_len = 28, .poke = { POKE32(IP_DST, 0) } }, NO(IP_DST_NOT_UNICAST) },
 	{ "dst 0.1.2.3", 0, { .proto = ESP, .pl_len = 8, SPI_PL, .dst = A(0, 1, 2, 3) }, NO(IP_DST_NOT_UNICAST) },
+	/* directed broadcasts of our subnets are not forwarded (RFC 2644) */
+	{ "dst subnet broadcast from outside", 0, { .proto = UDP, .dport = 53, .dst = A(10, 255, 255, 255) }, NO(IP_DST_NOT_UNICAST) },
+	{ "dst subnet network address", 0, { .proto = UDP, .dport = 53, .dst = A(10, 0, 0, 0) }, NO(IP_DST_NOT_UNICAST) },
+	{ "dst own subnet broadcast from inside", 1, { .proto = UDP, .src = LAN_HOST, .dport = 137, .dst = A(10, 255, 255, 255) }, NO(IP_DST_NOT_UNICAST) },
+	{ "dst public subnet broadcast", 1, { .proto = UDP, .src = LAN_HOST, .dport = 137, .dst = A(192, 0, 2, 255) }, NO(IP_DST_NOT_UNICAST) },
+	{ "dst next to the subnet broadcast is a host", 1, { .proto = UDP, .src = LAN_HOST, .dport = 137, .dst = A(192, 0, 2, 254) }, OK(PLAIN) },
+	{ "dst broadcast of a subnet not ours is forwarded", 1, { .proto = UDP, .src = LAN_HOST, .dport = 137, .dst = A(203, 0, 113, 255) }, OK(PLAIN) },
 	{ "dst 127.0.0.1", 0, { .proto = ESP, .pl_len = 8, SPI_PL, .dst = A(127, 0, 0, 1) }, NO(IP_DST_NOT_UNICAST) },
 	{ "ipv4 to us in a broadcast frame", 0, { .proto = UDP, .dport = 500, .pl_len = 28, .dmac = D_BCAST }, NO(IP_DST_NOT_UNICAST) },
 	{ "ipv4 to us in a multicast frame", 0, { .proto = ESP, .pl_len = 8, SPI_PL, .dmac = D_MCAST }, NO(IP_DST_NOT_UNICAST) },
