@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The AEAD engine registry and key wiping. Engines live in drivers/crypto/
+ * and export one ops table each (lib/crypto/aead_priv.h); the configuration
+ * picks one by name on the control lcore. Workers only see the table.
+ */
+#include <string.h>
+
+#include "lib/crypto/aead.h"
+#include "lib/crypto/aead_priv.h"
+
+/*
+ * Fastest first: a caller with no preference takes aead_engines[0]. OpenSSL
+ * stays last: it is the reference the tests compare every engine with.
+ * A DPDK cryptodev engine (drivers/crypto/cryptodev: aesni_gcm, hardware
+ * PMDs) will join this list later, with one queue pair per lcore context;
+ * the burst ops are synchronous, so it will enqueue a burst and poll until
+ * it is back (an asynchronous split would be a change to aead.h).
+ */
+const struct aead_engine *const aead_engines[] = {
+	&aead_engine_ipsec_mb,
+	&aead_engine_openssl,
+	NULL,
+};
+
+const struct aead_engine *aead_engine_find(const char *name)
+{
+	const struct aead_engine *const *e;
+
+	if (name == NULL)
+		return NULL;
+	for (e = aead_engines; *e != NULL; e++)
+		if (strcmp((*e)->name, name) == 0)
+			return *e;
+	return NULL;
+}
+
+void aead_key_wipe(struct aead_key *k)
+{
+	/* all of it: alg 0 also makes the engines refuse the key afterwards */
+	if (k != NULL)
+		explicit_bzero(k, sizeof(*k));
+}
