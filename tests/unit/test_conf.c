@@ -664,6 +664,8 @@ static void test_file_too_large(void **state)
 	assert_non_null(big);
 	memset(big, '\n', len);
 	path = write_temp(big, len);
+	if (path == NULL)
+		fail_msg("cannot write a temporary file");
 	assert_int_equal(conf_load(path, c, err, sizeof(err)), -EINVAL);
 	snprintf(want, sizeof(want), "%s: file is larger than 4 MiB", path);
 	assert_string_equal(err, want);
