@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ESP tunnel mode, IPv4 in IPv4, AES-GCM-16 (RFC 4303, RFC 4106), raw or in
+ * UDP (RFC 3948). Bursts of one SA each, on the worker lcore that owns the
+ * SA; the caller groups packets by SA, counts drops and frees the rejects.
+ */
+#ifndef ESPGW_ESP_H
+#define ESPGW_ESP_H
+
+#include <stdint.h>
+
+#include "lib/crypto/aead.h"
+#include "lib/sa/sa.h"
+
+struct rte_mbuf;
+
+enum {
+	ESP_HDR_LEN = 8,        /* SPI + sequence number (RFC 4303 §2) */
+	ESP_IV_LEN = 8,         /* explicit IV of AES-GCM (RFC 4106 §3.1) */
+	ESP_TRAILER_LEN = 2,    /* pad length + next header (RFC 4303 §2.4-2.6) */
+	ESP_ICV_LEN = AEAD_TAG_LEN,
+	ESP_L2_LEN = 14,        /* Ethernet room kept in front of the IPv4 packet */
+};
+
+/*
+ * Why a packet was refused, both directions. ESP_DROP_NONE is 0; keep
+ * esp_drop_names[] and esp_drop_help[] in step.
+ */
+enum esp_drop {
+	ESP_DROP_NONE = 0,
+	ESP_DROP_ESP_SHORT,         /* fewer bytes than the smallest ESP packet */
+	ESP_DROP_ESP_BAD_LEN,       /* ESP payload not a multiple of 4 bytes */
+	ESP_DROP_ESP_CHAINED,       /* mbuf of several segments (not supported) */
+	ESP_DROP_REPLAY_DUP,        /* as REPLAY_DUP */
+	ESP_DROP_REPLAY_OLD,        /* as REPLAY_OLD */
+	ESP_DROP_REPLAY_ZERO,       /* as REPLAY_ZERO */
+	ESP_DROP_REPLAY_WRAP,       /* as REPLAY_WRAP */
+	ESP_DROP_AUTH_FAILED,       /* ICV did not verify */
+	ESP_DROP_BAD_PAD,           /* pad length or pad bytes wrong */
+	ESP_DROP_BAD_NEXT_HEADER,   /* next header not 4 (IPv4) */
+	ESP_DROP_INNER_MALFORMED,   /* inner IPv4 header inconsistent */
+	ESP_DROP_SELECTOR_MISMATCH, /* inner addresses outside the SA selector */
+	ESP_DROP_SEQ_OVERFLOW,      /* outbound: sequence number space used up */
+	ESP_DROP_NO_ROOM,           /* outbound: no head- or tailroom */
+	ESP_DROP_TOO_BIG,           /* outbound: outer packet above the SA MTU */
+	ESP_DROP_CRYPTO_FAILED,     /* outbound: the engine refused the op */
+	ESP_DROP_MAX
+};
+
+/** Counter names ("esp_short", ...), indexed by enum esp_drop. */
+extern const char *const esp_drop_names[ESP_DROP_MAX];
+/** One line per reason for operators (telemetry help). */
+extern const char *const esp_drop_help[ESP_DROP_MAX];
+
+typedef uint16_t (*esp_inb_tun_fn)(struct sa_inb *sa,
+				   const struct aead_engine *eng, void *eng_ctx,
+				   struct rte_mbuf *mb[], const uint16_t esp_off[],
+				   uint16_t n, uint8_t drop[]);
+typedef uint16_t (*esp_outb_tun_fn)(struct sa_outb *sa,
+				    const struct aead_engine *eng, void *eng_ctx,
+				    struct rte_mbuf *mb[], uint16_t n,
+				    uint8_t drop[]);
+
+/**
+ * Decrypt a burst of tunnel-mode ESP packets of @p sa.
+ *
+ * mb[i] is one segment: Ethernet (14), outer IPv4 without options at 14,
+ * with SA_F_NATT a UDP header at esp_off[i] - 8, the ESP header at
+ * esp_off[i] and the ESP packet up to the end of the data (classify trimmed
+ * the Ethernet padding). Checks length, the anti-replay window before
+ * decrypt, the ICV, then advances the window (RFC 4303 §3.4.3), checks the
+ * trailer (§2.4), the inner IPv4 header and the selector (RFC 4301 §5.2).
+ * With SA_F_NATT, an authenticated new packet from another address or port
+ * moves sa->peer there (RFC 3948 §3.5).
+ *
+ * On return mb[0 .. ret-1] hold the inner IPv4 packets at offset 14, after
+ * an Ethernet header of zero addresses and type 0x0800 for the router to
+ * fill; mb[ret .. n-1] are the rejects, unchanged or partly decrypted, with
+ * drop[i] their enum esp_drop. Nothing is freed; the caller owns all mbufs.
+ * esp_off[] is read only for the input order.
+ *
+ * Thread context: the worker lcore owning @p sa, with its engine context.
+ * @return the number of good packets.
+ */
+uint16_t esp_inb_tun_burst(struct sa_inb *sa, const struct aead_engine *eng,
+			   void *eng_ctx, struct rte_mbuf *mb[],
+			   const uint16_t esp_off[], uint16_t n, uint8_t drop[]);
+
+/** The handler for @p sa's flags (ESN, NAT-T): choose once at SA setup. */
+esp_inb_tun_fn esp_inb_tun_select(const struct sa_inb *sa);
+
+/**
+ * Encrypt a burst of inner IPv4 packets for @p sa (tunnel mode).
+ *
+ * mb[i] is one segment holding an IPv4 packet at offset 14 (the first 14
+ * bytes are Ethernet room, their content ignored). Each gets the next
+ * sequence number, padding 1, 2, 3, ... to a 4-byte ESP payload (RFC 4303
+ * §2.4), next header 4, the ICV appended, and in front the ESP header, the
+ * explicit IV, with SA_F_NATT a UDP header (RFC 3948 §2.1, checksum 0), an
+ * outer IPv4 header and 14 bytes of Ethernet room (zero addresses, type
+ * 0x0800).
+ *
+ * On return mb[0 .. ret-1] are ready to route; mb[ret .. n-1] are rejects
+ * with drop[i] their enum esp_drop (seq_overflow, no_room, too_big, ...).
+ * A too_big reject is unchanged: the caller may answer with ICMP. Nothing
+ * is freed.
+ *
+ * Thread context: the worker lcore owning @p sa.
+ * @return the number of good packets.
+ */
+uint16_t esp_outb_tun_burst(struct sa_outb *sa, const struct aead_engine *eng,
+			    void *eng_ctx, struct rte_mbuf *mb[], uint16_t n,
+			    uint8_t drop[]);
+
+/** The handler for @p sa's flags (ESN, NAT-T): choose once at SA setup. */
+esp_outb_tun_fn esp_outb_tun_select(const struct sa_outb *sa);
+
+#endif /* ESPGW_ESP_H */

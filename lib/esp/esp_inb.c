@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ESP inbound, tunnel mode, AES-GCM-16 (RFC 4303 §3.4, RFC 4106), raw or in
+ * UDP (RFC 3948). Two passes per chunk: parse and check the replay window,
+ * then one decrypt burst, then verify the trailer and inner header and
+ * strip the outer packet. Worker lcore owning the SA.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+
+#include "lib/esp/esp.h"
+#include "lib/esp/esp_priv.h"
+
+enum {
+	/* RFC 4303 §2 + RFC 4106 §3: header, IV, pad length, next header, ICV */
+	ESP_MIN_LEN = ESP_HDR_LEN + ESP_IV_LEN + ESP_TRAILER_LEN + ESP_ICV_LEN,
+	OUTER_IP_LEN = 20,
+	UDP_LEN = 8,
+	NH_IPV4 = 4,            /* IANA protocol number of IP-in-IP */
+};
+
+const char *const esp_drop_names[ESP_DROP_MAX] = {
+	[ESP_DROP_NONE] = "ok",
+	[ESP_DROP_ESP_SHORT] = "esp_short",
+	[ESP_DROP_ESP_BAD_LEN] = "esp_bad_len",
+	[ESP_DROP_ESP_CHAINED] = "esp_chained",
+	[ESP_DROP_REPLAY_DUP] = "replay_dup",
+	[ESP_DROP_REPLAY_OLD] = "replay_old",
+	[ESP_DROP_REPLAY_ZERO] = "replay_zero",
+	[ESP_DROP_REPLAY_WRAP] = "replay_wrap",
+	[ESP_DROP_AUTH_FAILED] = "auth_failed",
+	[ESP_DROP_BAD_PAD] = "bad_pad",
+	[ESP_DROP_BAD_NEXT_HEADER] = "bad_next_header",
+	[ESP_DROP_INNER_MALFORMED] = "inner_malformed",
+	[ESP_DROP_SELECTOR_MISMATCH] = "selector_mismatch",
+	[ESP_DROP_SEQ_OVERFLOW] = "seq_overflow",
+	[ESP_DROP_NO_ROOM] = "no_room",
+	[ESP_DROP_TOO_BIG] = "too_big",
+	[ESP_DROP_CRYPTO_FAILED] = "crypto_failed",
+};
+
+const char *const esp_drop_help[ESP_DROP_MAX] = {
+	[ESP_DROP_NONE] = "packet processed",
+	[ESP_DROP_ESP_SHORT] = "ESP packet shorter than header, IV, trailer and ICV",
+	[ESP_DROP_ESP_BAD_LEN] = "ESP payload not a multiple of 4 bytes (RFC 4303 2.4)",
+	[ESP_DROP_ESP_CHAINED] = "packet in several mbuf segments, not supported",
+	[ESP_DROP_REPLAY_DUP] = "sequence number already received",
+	[ESP_DROP_REPLAY_OLD] = "sequence number left of the anti-replay window",
+	[ESP_DROP_REPLAY_ZERO] = "sequence number 0",
+	[ESP_DROP_REPLAY_WRAP] = "ESN: the 64-bit sequence number would cycle",
+	[ESP_DROP_AUTH_FAILED] = "ICV did not verify (forged, corrupted or wrong key)",
+	[ESP_DROP_BAD_PAD] = "authenticated, but pad length or pad bytes wrong (RFC 4303 2.4)",
+	[ESP_DROP_BAD_NEXT_HEADER] = "authenticated, but the next header is not IPv4",
+	[ESP_DROP_INNER_MALFORMED] = "inner IPv4 header inconsistent with the decrypted length",
+	[ESP_DROP_SELECTOR_MISMATCH] = "inner addresses outside the SA traffic selector (RFC 4301 5.2)",
+	[ESP_DROP_SEQ_OVERFLOW] = "outbound sequence numbers used up: the SA must be rekeyed",
+	[ESP_DROP_NO_ROOM] = "no headroom or tailroom in the mbuf for ESP",
+	[ESP_DROP_TOO_BIG] = "ESP packet would exceed the path MTU of the SA",
+	[ESP_DROP_CRYPTO_FAILED] = "the AEAD engine refused the operation",
+};
+
+_Static_assert(RTE_DIM(esp_drop_names) == ESP_DROP_MAX, "esp_drop_names");
+_Static_assert(RTE_DIM(esp_drop_help) == ESP_DROP_MAX, "esp_drop_help");
+
+static const uint8_t replay_drop[REPLAY_VERDICT_MAX] = {
+	[REPLAY_OK] = ESP_DROP_NONE,
+	[REPLAY_DUP] = ESP_DROP_REPLAY_DUP,
+	[REPLAY_OLD] = ESP_DROP_REPLAY_OLD,
+	[REPLAY_ZERO] = ESP_DROP_REPLAY_ZERO,
+	[REPLAY_WRAP] = ESP_DROP_REPLAY_WRAP,
+};
+
+/* Prepared packets of one chunk, index j: what pass 2 needs. */
+struct inb_chunk {
+	uint16_t n;
+	struct aead_op op[ESPGW_MAX_BURST];
+	bool ok[ESPGW_MAX_BURST];
+	struct rte_mbuf *mb[ESPGW_MAX_BURST];
+	uint16_t off[ESPGW_MAX_BURST];
+	uint64_t seq64[ESPGW_MAX_BURST];
+	uint8_t nonce[ESPGW_MAX_BURST][AEAD_IV_LEN];
+	uint8_t aad[ESPGW_MAX_BURST][AEAD_AAD_MAX];
+};
+
+/* Pass 1: lengths (RFC 4303 §2.4), replay check before decrypt (§3.4.3). */
+static __rte_always_inline uint8_t
+inb_prepare(const struct sa_inb *sa, struct inb_chunk *c, struct rte_mbuf *m,
+	    uint16_t off, const bool esn, const bool natt)
+{
+	const uint16_t min_off = ESP_L2_LEN + OUTER_IP_LEN + (natt ? UDP_LEN : 0);
+	uint16_t j = c->n;
+	uint32_t len, ct;
+	uint8_t *esp;
+	rte_be32_t seql;
+	enum replay_verdict v;
+
+	if (unlikely(m->nb_segs != 1))
+		return ESP_DROP_ESP_CHAINED;
+	len = rte_pktmbuf_data_len(m);
+	if (unlikely(off < min_off || off > len || len - off < ESP_MIN_LEN))
+		return ESP_DROP_ESP_SHORT;
+	ct = len - off - ESP_HDR_LEN - ESP_IV_LEN - ESP_ICV_LEN;
+	/* GCM needs no block alignment, but IV + ciphertext is 4-aligned */
+	if (unlikely((ct + ESP_IV_LEN) & 3))
+		return ESP_DROP_ESP_BAD_LEN;
+	esp = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
+	memcpy(&seql, esp + 4, sizeof(seql));
+	v = replay_window_check_inline(&sa->rw, rte_be_to_cpu_32(seql),
+				       &c->seq64[j], esn);
+	if (unlikely(v != REPLAY_OK))
+		return replay_drop[v];
+	esp_nonce(c->nonce[j], sa->salt, esp + ESP_HDR_LEN);
+	c->op[j] = (struct aead_op){
+		.key = &sa->key,
+		.iv = c->nonce[j],
+		.aad = c->aad[j],
+		.aad_len = esp_aad(c->aad[j], esp, c->seq64[j], esn),
+		.data = esp + ESP_HDR_LEN + ESP_IV_LEN,
+		.len = ct,
+		.tag = esp + ESP_HDR_LEN + ESP_IV_LEN + ct,
+	};
+	c->mb[j] = m;
+	c->off[j] = off;
+	c->n++;
+	return ESP_DROP_NONE;
+}
+
+/* RFC 3948 §3.5 (and RFC 7296 §2.23): follow the peer behind a NAT, but
+ * only for packets that are authentic and new (checked by the caller). */
+static inline void
+inb_natt_rebind(struct sa_inb *sa, const struct rte_mbuf *m, uint16_t off)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	rte_be32_t src;
+	rte_be16_t sport;
+	uint64_t now;
+
+	memcpy(&src, p + ESP_L2_LEN + 12, sizeof(src));
+	memcpy(&sport, p + off - UDP_LEN, sizeof(sport));
+	now = sa_peer_pack(rte_be_to_cpu_32(src), rte_be_to_cpu_16(sport));
+	if (unlikely(now != __atomic_load_n(&sa->peer, __ATOMIC_RELAXED)))
+		__atomic_store_n(&sa->peer, now, __ATOMIC_RELEASE);
+}
+
+/* Trailer (RFC 4303 §2.4-2.6): pad bytes 1, 2, 3, ...; next header IPv4.
+ * Returns the inner length through @p inner. */
+static inline uint8_t
+inb_trailer(const uint8_t *pt, uint32_t ct, uint32_t *inner)
+{
+	uint32_t pad = pt[ct - 2], k;
+
+	if (unlikely(pad + ESP_TRAILER_LEN > ct))
+		return ESP_DROP_BAD_PAD;
+	for (k = 0; k < pad; k++)
+		if (unlikely(pt[ct - 2 - pad + k] != k + 1))
+			return ESP_DROP_BAD_PAD;
+	if (unlikely(pt[ct - 1] != NH_IPV4))
+		return ESP_DROP_BAD_NEXT_HEADER;
+	*inner = ct - ESP_TRAILER_LEN - pad;
+	return ESP_DROP_NONE;
+}
+
+/* Inner IPv4 header against the decrypted length, then the selector
+ * (RFC 4301 §5.2: the inner addresses must match the SA's). */
+static inline uint8_t
+inb_inner(const struct sa_inb *sa, const uint8_t *pt, uint32_t len)
+{
+	struct rte_ipv4_hdr ip;
+	uint32_t src, dst;
+
+	if (unlikely(len < sizeof(ip)))
+		return ESP_DROP_INNER_MALFORMED;
+	memcpy(&ip, pt, sizeof(ip));
+	if (unlikely((ip.version_ihl >> 4) != 4 ||
+		     (ip.version_ihl & 0xf) < 5 ||
+		     (uint32_t)(ip.version_ihl & 0xf) * 4 > len ||
+		     rte_be_to_cpu_16(ip.total_length) != len))
+		return ESP_DROP_INNER_MALFORMED;
+	src = rte_be_to_cpu_32(ip.src_addr);
+	dst = rte_be_to_cpu_32(ip.dst_addr);
+	if (unlikely(((src ^ sa->sel.src) & sa->sel.src_mask) != 0 ||
+		     ((dst ^ sa->sel.dst) & sa->sel.dst_mask) != 0))
+		return ESP_DROP_SELECTOR_MISMATCH;
+	return ESP_DROP_NONE;
+}
+
+/* Leave the inner packet at offset 14 after a blank Ethernet header. */
+static inline void
+inb_strip(struct rte_mbuf *m, uint16_t off, uint32_t inner)
+{
+	uint16_t start = off + ESP_HDR_LEN + ESP_IV_LEN;
+	struct rte_ether_hdr *eth;
+
+	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - start - inner));
+	rte_pktmbuf_adj(m, (uint16_t)(start - ESP_L2_LEN));
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	memset(eth, 0, sizeof(*eth));
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	/* the NIC's checksum verdicts were about the outer packet */
+	m->ol_flags &= ~(RTE_MBUF_F_RX_IP_CKSUM_MASK | RTE_MBUF_F_RX_L4_CKSUM_MASK |
+			 RTE_MBUF_F_RX_OUTER_IP_CKSUM_BAD |
+			 RTE_MBUF_F_RX_OUTER_L4_CKSUM_MASK);
+	m->l2_len = ESP_L2_LEN;
+}
+
+/* Pass 2 for prepared packet j. */
+static __rte_always_inline uint8_t
+inb_finish(struct sa_inb *sa, struct inb_chunk *c, uint16_t j, const bool natt)
+{
+	const struct aead_op *op = &c->op[j];
+	enum replay_verdict v;
+	uint32_t inner = 0;
+	uint8_t r;
+
+	if (unlikely(!c->ok[j]))
+		return ESP_DROP_AUTH_FAILED;
+	/* §3.4.3: the window moves only once the ICV verified; re-checked,
+	 * as an earlier packet of this burst may have taken the number */
+	v = replay_window_update(&sa->rw, c->seq64[j]);
+	if (unlikely(v != REPLAY_OK))
+		return replay_drop[v];
+	if (natt)
+		inb_natt_rebind(sa, c->mb[j], c->off[j]);
+	r = inb_trailer(op->data, op->len, &inner);
+	if (likely(r == ESP_DROP_NONE))
+		r = inb_inner(sa, op->data, inner);
+	if (unlikely(r != ESP_DROP_NONE))
+		return r;
+	inb_strip(c->mb[j], c->off[j], inner);
+	cnt_add(&sa->cnt.packets, 1);
+	cnt_add(&sa->cnt.bytes, inner);
+	return ESP_DROP_NONE;
+}
+
+/* One chunk of at most ESPGW_MAX_BURST: good packets first, in order. */
+static __rte_always_inline uint16_t
+inb_chunk(struct sa_inb *sa, const struct aead_engine *eng, void *eng_ctx,
+	  struct rte_mbuf *mb[], const uint16_t esp_off[], uint16_t n,
+	  uint8_t drop[], const bool esn, const bool natt)
+{
+	struct inb_chunk c;
+	struct esp_rejects rej;
+	uint16_t i, j, ng = 0;
+	uint8_t r;
+
+	c.n = 0;
+	rej.n = 0;
+	for (i = 0; i < n; i++) {
+		r = inb_prepare(sa, &c, mb[i], esp_off[i], esn, natt);
+		if (unlikely(r != ESP_DROP_NONE))
+			esp_reject(&rej, mb[i], r);
+	}
+	if (c.n != 0)
+		eng->decrypt_burst(eng_ctx, c.op, c.n, c.ok);
+	for (j = 0; j < c.n; j++) {
+		r = inb_finish(sa, &c, j, natt);
+		if (likely(r == ESP_DROP_NONE))
+			mb[ng++] = c.mb[j];
+		else
+			esp_reject(&rej, c.mb[j], r);
+	}
+	esp_rejects_put(&rej, mb, drop, ng);
+	return ng;
+}
+
+static __rte_always_inline uint16_t
+inb_burst(struct sa_inb *sa, const struct aead_engine *eng, void *eng_ctx,
+	  struct rte_mbuf *mb[], const uint16_t esp_off[], uint16_t n,
+	  uint8_t drop[], const bool esn, const bool natt)
+{
+	uint16_t at, k, ng, good = 0;
+
+	for (at = 0; at < n; at += k) {
+		k = RTE_MIN((uint16_t)(n - at), (uint16_t)ESPGW_MAX_BURST);
+		ng = inb_chunk(sa, eng, eng_ctx, mb + at, esp_off + at, k,
+			       drop + at, esn, natt);
+		esp_chunk_merge(mb, drop, good, at, ng);
+		good += ng;
+	}
+	return good;
+}
+
+#define ESP_INB_VARIANT(name, esn, natt)                                      \
+static uint16_t                                                               \
+name(struct sa_inb *sa, const struct aead_engine *eng, void *eng_ctx,         \
+     struct rte_mbuf *mb[], const uint16_t esp_off[], uint16_t n,             \
+     uint8_t drop[])                                                          \
+{                                                                             \
+	return inb_burst(sa, eng, eng_ctx, mb, esp_off, n, drop, esn, natt);  \
+}
+
+ESP_INB_VARIANT(inb_tun, false, false)
+ESP_INB_VARIANT(inb_tun_esn, true, false)
+ESP_INB_VARIANT(inb_tun_natt, false, true)
+ESP_INB_VARIANT(inb_tun_esn_natt, true, true)
+
+esp_inb_tun_fn
+esp_inb_tun_select(const struct sa_inb *sa)
+{
+	static const esp_inb_tun_fn fn[4] = {
+		inb_tun, inb_tun_esn, inb_tun_natt, inb_tun_esn_natt,
+	};
+
+	return fn[((sa->flags & SA_F_ESN) ? 1 : 0) |
+		  ((sa->flags & SA_F_NATT) ? 2 : 0)];
+}
+
+uint16_t
+esp_inb_tun_burst(struct sa_inb *sa, const struct aead_engine *eng,
+		  void *eng_ctx, struct rte_mbuf *mb[], const uint16_t esp_off[],
+		  uint16_t n, uint8_t drop[])
+{
+	/* once per burst; a caller that keeps the pointer skips even this */
+	return esp_inb_tun_select(sa)(sa, eng, eng_ctx, mb, esp_off, n, drop);
+}

@@ -1,0 +1,225 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ESP outbound, tunnel mode, AES-GCM-16 (RFC 4303 §3.3, RFC 4106), raw or
+ * in UDP (RFC 3948 §2.1). Two passes per chunk: frame every packet (sequence
+ * number, trailer, headers), then one encrypt burst. Worker lcore owning
+ * the SA.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_udp.h>
+
+#include "lib/esp/esp.h"
+#include "lib/esp/esp_priv.h"
+
+enum {
+	OUTER_IP_LEN = 20,
+	UDP_LEN = 8,
+	NH_IPV4 = 4,
+	OUTER_TTL = 64,
+};
+
+struct outb_chunk {
+	uint16_t n;
+	struct aead_op op[ESPGW_MAX_BURST];
+	bool ok[ESPGW_MAX_BURST];
+	struct rte_mbuf *mb[ESPGW_MAX_BURST];
+	uint32_t inner[ESPGW_MAX_BURST];
+	uint8_t nonce[ESPGW_MAX_BURST][AEAD_IV_LEN];
+	uint8_t aad[ESPGW_MAX_BURST][AEAD_AAD_MAX];
+};
+
+/*
+ * Outer IPv4 (RFC 4301 §5.1.2.1): TOS copied from the inner header (DSCP,
+ * and ECN as RFC 6040 normal mode), DF clear, TTL 64, and as identification
+ * the low 16 bits of the ESP sequence number: unique per SA for 65536
+ * packets (RFC 6864 §4.1) without a counter of its own.
+ */
+static inline void
+outb_ip(uint8_t *p, const struct sa_outb *sa, uint64_t seq, uint32_t olen,
+	uint8_t tos, const bool natt)
+{
+	struct rte_ipv4_hdr ip = {
+		.version_ihl = RTE_IPV4_VHL_DEF,
+		.type_of_service = tos,
+		.total_length = rte_cpu_to_be_16((uint16_t)olen),
+		.packet_id = rte_cpu_to_be_16((uint16_t)seq),
+		.fragment_offset = 0,
+		.time_to_live = OUTER_TTL,
+		.next_proto_id = natt ? IPPROTO_UDP : IPPROTO_ESP,
+		.src_addr = rte_cpu_to_be_32(sa->local),
+	};
+	uint64_t peer = __atomic_load_n(&sa->peer, __ATOMIC_ACQUIRE);
+
+	ip.dst_addr = rte_cpu_to_be_32(sa_peer_addr(peer));
+	ip.hdr_checksum = rte_ipv4_cksum(&ip);
+	memcpy(p, &ip, sizeof(ip));
+	if (natt) {
+		/* RFC 3948 §2.1: checksum 0 over IPv4 */
+		struct rte_udp_hdr u = {
+			.src_port = rte_cpu_to_be_16(sa->local_port),
+			.dst_port = rte_cpu_to_be_16(sa_peer_port(peer)),
+			.dgram_len = rte_cpu_to_be_16((uint16_t)(olen - OUTER_IP_LEN)),
+			.dgram_cksum = 0,
+		};
+		memcpy(p + OUTER_IP_LEN, &u, sizeof(u));
+	}
+}
+
+/* Room, size and sequence number checks: a reject leaves the mbuf as it was. */
+static __rte_always_inline uint8_t
+outb_check(const struct sa_outb *sa, const struct rte_mbuf *m, uint32_t hdr,
+	   uint32_t tail, uint32_t olen, const bool esn)
+{
+	if (unlikely(m->nb_segs != 1))
+		return ESP_DROP_ESP_CHAINED;
+	if (unlikely(olen > UINT16_MAX || (sa->mtu != 0 && olen > sa->mtu)))
+		return ESP_DROP_TOO_BIG;
+	if (unlikely(rte_pktmbuf_headroom(m) < hdr ||
+		     rte_pktmbuf_tailroom(m) < tail))
+		return ESP_DROP_NO_ROOM;
+	/* RFC 4303 §3.3.3: the counter must not cycle; rekey instead */
+	if (unlikely(esn ? sa->seq == UINT64_MAX : sa->seq >= UINT32_MAX))
+		return ESP_DROP_SEQ_OVERFLOW;
+	return ESP_DROP_NONE;
+}
+
+/* Pass 1: frame one packet around its inner IPv4 at offset 14. */
+static __rte_always_inline uint8_t
+outb_prepare(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
+	     const bool esn, const bool natt)
+{
+	const uint32_t hdr = OUTER_IP_LEN + (natt ? UDP_LEN : 0) + ESP_HDR_LEN + ESP_IV_LEN;
+	uint32_t inner, pad, ct, k, olen;
+	uint16_t j = c->n;
+	uint8_t *p, *t, r;
+	rte_be32_t w;
+	rte_be64_t iv;
+	uint64_t seq;
+
+	if (unlikely(rte_pktmbuf_data_len(m) < ESP_L2_LEN + OUTER_IP_LEN))
+		return ESP_DROP_INNER_MALFORMED;
+	inner = rte_pktmbuf_data_len(m) - ESP_L2_LEN;
+	pad = -(inner + ESP_TRAILER_LEN) & 3;   /* RFC 4303 §2.4: 4-aligned */
+	ct = inner + pad + ESP_TRAILER_LEN;
+	olen = hdr + ct + ESP_ICV_LEN;
+	r = outb_check(sa, m, hdr, pad + ESP_TRAILER_LEN + ESP_ICV_LEN, olen, esn);
+	if (unlikely(r != ESP_DROP_NONE))
+		return r;
+	seq = ++sa->seq;
+	t = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(pad + ESP_TRAILER_LEN + ESP_ICV_LEN));
+	for (k = 0; k < pad; k++)
+		t[k] = (uint8_t)(k + 1);
+	t[pad] = (uint8_t)pad;
+	t[pad + 1] = NH_IPV4;
+	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
+	memset(p, 0, ESP_L2_LEN);
+	p[12] = RTE_ETHER_TYPE_IPV4 >> 8;
+	outb_ip(p + ESP_L2_LEN, sa, seq, olen, p[hdr + ESP_L2_LEN + 1], natt);
+	p += hdr + ESP_L2_LEN - ESP_HDR_LEN - ESP_IV_LEN;  /* ESP header */
+	w = rte_cpu_to_be_32(sa->spi);
+	memcpy(p, &w, 4);
+	w = rte_cpu_to_be_32((uint32_t)seq);
+	memcpy(p + 4, &w, 4);
+	/* RFC 4106 §3.1: the IV must not repeat under a key; the 64-bit
+	 * sequence number never does (RFC 4106 §8.1 suggests a counter) */
+	iv = rte_cpu_to_be_64(seq);
+	memcpy(p + ESP_HDR_LEN, &iv, ESP_IV_LEN);
+	esp_nonce(c->nonce[j], sa->salt, p + ESP_HDR_LEN);
+	c->op[j] = (struct aead_op){
+		.key = &sa->key, .iv = c->nonce[j], .aad = c->aad[j],
+		.aad_len = esp_aad(c->aad[j], p, seq, esn),
+		.data = p + ESP_HDR_LEN + ESP_IV_LEN, .len = ct,
+		.tag = p + ESP_HDR_LEN + ESP_IV_LEN + ct,
+	};
+	c->mb[j] = m;
+	c->inner[j] = inner;
+	c->n++;
+	return ESP_DROP_NONE;
+}
+
+static __rte_always_inline uint16_t
+outb_chunk(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
+	   struct rte_mbuf *mb[], uint16_t n, uint8_t drop[], const bool esn,
+	   const bool natt)
+{
+	struct outb_chunk c;
+	struct esp_rejects rej;
+	uint16_t i, j, ng = 0;
+	uint8_t r;
+
+	c.n = 0;
+	rej.n = 0;
+	for (i = 0; i < n; i++) {
+		r = outb_prepare(sa, &c, mb[i], esn, natt);
+		if (unlikely(r != ESP_DROP_NONE))
+			esp_reject(&rej, mb[i], r);
+	}
+	if (c.n != 0)
+		eng->encrypt_burst(eng_ctx, c.op, c.n, c.ok);
+	for (j = 0; j < c.n; j++) {
+		if (unlikely(!c.ok[j])) {
+			esp_reject(&rej, c.mb[j], ESP_DROP_CRYPTO_FAILED);
+			continue;
+		}
+		mb[ng++] = c.mb[j];
+		cnt_add(&sa->cnt.packets, 1);
+		cnt_add(&sa->cnt.bytes, c.inner[j]);
+	}
+	esp_rejects_put(&rej, mb, drop, ng);
+	return ng;
+}
+
+static __rte_always_inline uint16_t
+outb_burst(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
+	   struct rte_mbuf *mb[], uint16_t n, uint8_t drop[], const bool esn,
+	   const bool natt)
+{
+	uint16_t at, k, ng, good = 0;
+
+	for (at = 0; at < n; at += k) {
+		k = RTE_MIN((uint16_t)(n - at), (uint16_t)ESPGW_MAX_BURST);
+		ng = outb_chunk(sa, eng, eng_ctx, mb + at, k, drop + at, esn, natt);
+		esp_chunk_merge(mb, drop, good, at, ng);
+		good += ng;
+	}
+	return good;
+}
+
+#define ESP_OUTB_VARIANT(name, esn, natt)                                     \
+static uint16_t                                                               \
+name(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,        \
+     struct rte_mbuf *mb[], uint16_t n, uint8_t drop[])                       \
+{                                                                             \
+	return outb_burst(sa, eng, eng_ctx, mb, n, drop, esn, natt);          \
+}
+
+ESP_OUTB_VARIANT(outb_tun, false, false)
+ESP_OUTB_VARIANT(outb_tun_esn, true, false)
+ESP_OUTB_VARIANT(outb_tun_natt, false, true)
+ESP_OUTB_VARIANT(outb_tun_esn_natt, true, true)
+
+esp_outb_tun_fn
+esp_outb_tun_select(const struct sa_outb *sa)
+{
+	static const esp_outb_tun_fn fn[4] = {
+		outb_tun, outb_tun_esn, outb_tun_natt, outb_tun_esn_natt,
+	};
+
+	return fn[((sa->flags & SA_F_ESN) ? 1 : 0) |
+		  ((sa->flags & SA_F_NATT) ? 2 : 0)];
+}
+
+uint16_t
+esp_outb_tun_burst(struct sa_outb *sa, const struct aead_engine *eng,
+		   void *eng_ctx, struct rte_mbuf *mb[], uint16_t n,
+		   uint8_t drop[])
+{
+	return esp_outb_tun_select(sa)(sa, eng, eng_ctx, mb, n, drop);
+}

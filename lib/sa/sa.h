@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Data-path runtime of a security association: what a worker reads and
+ * writes per packet, cache-aligned, separate for each direction. The control
+ * record (lifetimes, IKE ownership, names) lives elsewhere; keys here are
+ * precomputed schedules, wiped with aead_key_wipe() when the SA dies.
+ *
+ * Addresses are IPv4, host order. Written fields (sequence numbers, counters,
+ * the NAT-T peer binding) have one writer: the worker that owns the SA.
+ */
+#ifndef ESPGW_SA_H
+#define ESPGW_SA_H
+
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "lib/crypto/aead.h"
+#include "lib/sa/replay.h"
+
+enum sa_mode {
+	SA_MODE_TUNNEL = 1,     /* RFC 4303 §3.1.2: whole inner IP packet */
+	SA_MODE_TRANSPORT,      /* RFC 4303 §3.1.1: the transport payload */
+};
+
+enum sa_flags {
+	SA_F_ESN = 1 << 0,      /* 64-bit sequence numbers (RFC 4304) */
+	SA_F_NATT = 1 << 1,     /* ESP in UDP (RFC 3948) */
+};
+
+/* Traffic selector, IPv4 host order: addr/mask for source and destination. */
+struct sa_selector {
+	uint32_t src, src_mask;
+	uint32_t dst, dst_mask;
+};
+
+/* NAT-T binding: the peer's current public address and UDP port, packed in
+ * one word so a rebound (RFC 3948 §3.5) is one atomic store. */
+static inline uint64_t sa_peer_pack(uint32_t addr, uint16_t port)
+{
+	return (uint64_t)addr << 16 | port;
+}
+static inline uint32_t sa_peer_addr(uint64_t p) { return (uint32_t)(p >> 16); }
+static inline uint16_t sa_peer_port(uint64_t p) { return (uint16_t)p; }
+
+struct sa_counters {
+	uint64_t packets;
+	uint64_t bytes;
+};
+
+/* Inbound SA: looked up by SPI (lib/sa/sad.h). */
+struct sa_inb {
+	/* read-mostly */
+	uint32_t spi;
+	uint8_t mode;               /* enum sa_mode */
+	uint8_t flags;              /* enum sa_flags */
+	uint8_t salt[4];            /* RFC 4106 §4: nonce = salt | explicit IV */
+	uint32_t local;             /* our outer address (tunnel) */
+	struct sa_selector sel;     /* inner packets must match (RFC 4301 §5.2) */
+	struct aead_key key;
+	/* written by the owning worker */
+	uint64_t peer __rte_cache_aligned; /* sa_peer_pack(); NAT-T rebound */
+	struct sa_counters cnt;
+	struct replay_window rw;    /* last: sized by replay_window_size_bytes() */
+};
+
+/* Outbound SA: found through the SPD. */
+struct sa_outb {
+	/* read-mostly */
+	uint32_t spi;
+	uint8_t mode;
+	uint8_t flags;
+	uint8_t salt[4];
+	uint32_t local;             /* outer source */
+	uint16_t local_port;        /* NAT-T source port, 4500 */
+	uint16_t mtu;               /* path MTU for the outer packet */
+	struct aead_key key;
+	/* written by the owning worker */
+	uint64_t seq __rte_cache_aligned; /* last sequence number sent */
+	uint64_t peer;              /* outer destination (and port with NAT-T) */
+	struct sa_counters cnt;
+};
+
+#endif /* ESPGW_SA_H */
