@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libFuzzer target for esp_inb_tun_burst(). The first input byte picks the
+ * AEAD engine (bit 0: ipsec-mb, openssl) and the SA (bits 1-3: the
+ * scapy vector of tests/unit/esp_vectors.h, i.e. GCM-128/256 x raw/NAT-T x
+ * ESN off/on, with that vector's key, salt and SPI), bit 4 "seal"; the rest
+ * is the ESP packet from the SPI on. Sealed, the bytes between the IV and
+ * the ICV are plaintext that the target encrypts and tags with the SA's key
+ * first, so that the checks behind the ICV (trailer, inner header,
+ * selector) see arbitrary input too, not only the seeds'. The target puts it behind 14 bytes of Ethernet
+ * room, an outer IPv4 header 192.0.2.1 -> 198.51.100.2 and, with NAT-T, a
+ * UDP header 4500 -> 4501, all lengths consistent with the input.
+ *
+ * Every input starts from the same SA state (replay window of 64 whose top,
+ * received, is the vector's sequence number - 10; NAT-T peer elsewhere), so
+ * inputs are independent. The mbuf's headroom and tailroom are poisoned for
+ * ASan: a read outside the packet is caught although the mempool memory is
+ * not the sanitizer's. Checked after each burst: one packet in, 0 or 1 good;
+ * a good one is a blank Ethernet header and an inner IPv4 packet filling the
+ * rest, the window records it and NAT-T rebinds; a reject has an inbound
+ * drop reason and leaves window and peer as they were unless authenticated,
+ * and the mbuf untouched when refused before decrypt; the pool gets every
+ * mbuf back.
+ *
+ * Seeds: tests/fuzz/corpus/esp_inb/, the ESP part of each vector behind
+ * its selector byte, for both engines (vecN_<engine>.bin): they decrypt;
+ * and sealed (vecN_<engine>_seal.bin): ESP header, IV, the vector's inner
+ * packet, padding, next header 4 and 16 bytes for the ICV.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+#include <rte_udp.h>
+
+#include "lib/esp/esp.h"
+#include "lib/esp/esp_priv.h"
+
+#include "../unit/esp_vectors.h"
+
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/lsan_interface.h>
+#define FUZZ_LSAN_OFF() __lsan_disable()
+#define FUZZ_LSAN_ON() __lsan_enable()
+#define FUZZ_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define FUZZ_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#endif
+#endif
+#ifndef FUZZ_POISON
+#define FUZZ_POISON(p, n) ((void)(p), (void)(n))
+#define FUZZ_UNPOISON(p, n) ((void)(p), (void)(n))
+#define FUZZ_LSAN_OFF() ((void)0)
+#define FUZZ_LSAN_ON() ((void)0)
+#endif
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+enum {
+	WIN = 64,
+	NVEC = RTE_DIM(esp_vectors),
+	NENG = 2,
+	L2 = ESP_L2_LEN,
+	PEER_PORT = 4500,          /* UDP source of the outer packet */
+};
+
+static const char *const engine_names[NENG] = { "ipsec-mb", "openssl" };
+
+static struct rte_mempool *pool;
+static unsigned int pool_avail;
+static const struct aead_engine *engines[NENG];
+static void *engine_ctx[NENG];
+static struct sa_inb *sas[NENG][NVEC];
+static size_t sa_size;
+/* window and peer every input starts from, per vector */
+static struct replay_window *rw0[NVEC];
+static const uint64_t peer0 = UINT64_C(0x0a0b0c0d1234);
+/* the ESP bytes handed to inbound */
+static uint8_t sent[RTE_MBUF_DEFAULT_DATAROOM];
+
+static void check(int ok)
+{
+	if (!ok)
+		__builtin_trap();
+}
+
+static struct sa_inb *sa_new(const struct aead_engine *eng, void *ctx,
+			     const struct esp_vector *v)
+{
+	struct sa_inb *sa = aligned_alloc(64, RTE_ALIGN_CEIL(sa_size, 64));
+
+	check(sa != NULL);
+	memset(sa, 0, sa_size);
+	sa->spi = v->spi;
+	sa->mode = SA_MODE_TUNNEL;
+	sa->flags = (v->esn ? SA_F_ESN : 0) | (v->natt ? SA_F_NATT : 0);
+	memcpy(sa->salt, v->salt, sizeof(sa->salt));
+	sa->local = ESP_VEC_PEER;
+	/* the vectors' inner packets: 10.1.0.x -> 10.2.0.7 */
+	sa->sel.src = UINT32_C(0x0a010000);
+	sa->sel.src_mask = UINT32_C(0xffff0000);
+	sa->sel.dst = UINT32_C(0x0a020000);
+	sa->sel.dst_mask = UINT32_C(0xffff0000);
+	check(eng->key_init(ctx, &sa->key, v->key_len == 16 ? AEAD_AES_GCM_128 :
+			    AEAD_AES_GCM_256, v->key, v->key_len) == 0);
+	return sa;
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	char *eal_argv[] = { "fuzz", "--no-huge", "-m", "256", "--no-pci",
+			     "--no-shconf", "--file-prefix=fuzz_esp",
+			     "--no-telemetry", "--log-level=error", NULL };
+	unsigned int e, i;
+	uint64_t s;
+
+	(void)argc;
+	(void)argv;
+	check(rte_eal_init((int)RTE_DIM(eal_argv) - 1, eal_argv) >= 0);
+	pool = rte_pktmbuf_pool_create("fuzz_esp", 63, 0, 0,
+				       RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	check(pool != NULL);
+	pool_avail = rte_mempool_avail_count(pool);
+	sa_size = sizeof(struct sa_inb) + replay_window_size_bytes(WIN);
+	for (i = 0; i < NVEC; i++) {
+		const struct esp_vector *v = &esp_vectors[i];
+
+		rw0[i] = malloc(replay_window_size_bytes(WIN));
+		check(rw0[i] != NULL);
+		check(replay_window_init(rw0[i], WIN, v->esn) == 0);
+		/* one packet received, 10 below the vector's: ESN then
+		 * finds the vector's epoch, and a duplicate is possible */
+		s = v->seq - 10;
+		rw0[i]->top = s - 1;
+		check(replay_window_update(rw0[i], s) == REPLAY_OK);
+		check(rw0[i]->top == s);
+	}
+	/* engine contexts live in rte_malloc memory, which LeakSanitizer
+	 * does not scan: what they point to would show as leaked at exit */
+	FUZZ_LSAN_OFF();
+	for (e = 0; e < NENG; e++) {
+		engines[e] = aead_engine_find(engine_names[e]);
+		check(engines[e] != NULL);
+		engine_ctx[e] = engines[e]->ctx_create(0);
+		check(engine_ctx[e] != NULL);
+		for (i = 0; i < NVEC; i++)
+			sas[e][i] = sa_new(engines[e], engine_ctx[e], &esp_vectors[i]);
+	}
+	FUZZ_LSAN_ON();
+	return 0;
+}
+
+/* Outer IPv4 (and UDP) in front of @p len bytes of ESP, as the vectors. */
+static uint16_t outer_headers(uint8_t *p, uint32_t len, bool natt)
+{
+	struct rte_ipv4_hdr ip = {
+		.version_ihl = RTE_IPV4_VHL_DEF,
+		.total_length = rte_cpu_to_be_16((uint16_t)(20 + (natt ? 8 : 0) + len)),
+		.time_to_live = 64,
+		.next_proto_id = natt ? IPPROTO_UDP : IPPROTO_ESP,
+		.src_addr = rte_cpu_to_be_32(ESP_VEC_LOCAL),
+		.dst_addr = rte_cpu_to_be_32(ESP_VEC_PEER),
+	};
+	struct rte_udp_hdr udp = {
+		.src_port = rte_cpu_to_be_16(PEER_PORT),
+		.dst_port = rte_cpu_to_be_16(ESP_VEC_NATT_DPORT),
+		.dgram_len = rte_cpu_to_be_16((uint16_t)(8 + len)),
+	};
+
+	memset(p, 0, L2);
+	p[12] = 0x08;
+	ip.hdr_checksum = rte_ipv4_cksum(&ip);
+	memcpy(p + L2, &ip, sizeof(ip));
+	if (!natt)
+		return L2 + 20;
+	memcpy(p + L2 + 20, &udp, sizeof(udp));
+	return L2 + 20 + 8;
+}
+
+/* Encrypt and tag in place what inbound will decrypt, as a peer would. */
+static void seal(const struct sa_inb *sa, const struct aead_engine *eng,
+		 void *ctx, uint8_t *esp, uint32_t len, bool esn)
+{
+	uint8_t nonce[AEAD_IV_LEN], aad[AEAD_AAD_MAX];
+	uint32_t ct = len - ESP_HDR_LEN - ESP_IV_LEN - ESP_ICV_LEN;
+	struct aead_op op;
+	rte_be32_t seql;
+	uint64_t s64;
+	bool ok;
+
+	memcpy(&seql, esp + 4, sizeof(seql));
+	/* the high half inbound will assume; nothing to seal if refused */
+	if (replay_window_check(&sa->rw, rte_be_to_cpu_32(seql), &s64) != REPLAY_OK)
+		return;
+	esp_nonce(nonce, sa->salt, esp + ESP_HDR_LEN);
+	op = (struct aead_op){
+		.key = &sa->key,
+		.iv = nonce,
+		.aad = aad,
+		.aad_len = esp_aad(aad, esp, s64, esn),
+		.data = esp + ESP_HDR_LEN + ESP_IV_LEN,
+		.len = ct,
+		.tag = esp + ESP_HDR_LEN + ESP_IV_LEN + ct,
+	};
+	check(eng->encrypt_burst(ctx, &op, 1, &ok) == 1 && ok);
+}
+
+/* ASan: only the packet's bytes may be touched */
+static void poison_around(struct rte_mbuf *m)
+{
+	uint8_t *buf = m->buf_addr;
+	uint32_t end = m->data_off + rte_pktmbuf_data_len(m);
+
+	FUZZ_POISON(buf, m->data_off);
+	FUZZ_POISON(buf + end, m->buf_len - end);
+}
+
+static void unpoison(struct rte_mbuf *m)
+{
+	FUZZ_UNPOISON(m->buf_addr, m->buf_len);
+}
+
+static bool before_decrypt(uint8_t r)
+{
+	return r == ESP_DROP_ESP_SHORT || r == ESP_DROP_ESP_BAD_LEN ||
+	       r == ESP_DROP_ESP_CHAINED || r == ESP_DROP_REPLAY_DUP ||
+	       r == ESP_DROP_REPLAY_OLD || r == ESP_DROP_REPLAY_ZERO ||
+	       r == ESP_DROP_REPLAY_WRAP;
+}
+
+/* Authenticated and recorded, refused after: the window and peer moved. */
+static bool after_update(uint8_t r)
+{
+	return r == ESP_DROP_BAD_PAD || r == ESP_DROP_BAD_NEXT_HEADER ||
+	       r == ESP_DROP_INNER_MALFORMED || r == ESP_DROP_SELECTOR_MISMATCH;
+}
+
+static void check_good(const struct sa_inb *sa, const struct rte_mbuf *m)
+{
+	static const uint8_t eth[L2] = { [12] = 0x08 };
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	uint32_t len = rte_pktmbuf_data_len(m);
+	struct rte_ipv4_hdr ip;
+	uint32_t src, dst;
+
+	check(m->nb_segs == 1 && rte_pktmbuf_pkt_len(m) == len);
+	check(len >= L2 + sizeof(ip));
+	check(memcmp(p, eth, L2) == 0);
+	memcpy(&ip, p + L2, sizeof(ip));
+	check((ip.version_ihl >> 4) == 4 && (ip.version_ihl & 0xf) >= 5);
+	check((uint32_t)(ip.version_ihl & 0xf) * 4 <= len - L2);
+	check(rte_be_to_cpu_16(ip.total_length) == len - L2);
+	src = rte_be_to_cpu_32(ip.src_addr);
+	dst = rte_be_to_cpu_32(ip.dst_addr);
+	check(((src ^ sa->sel.src) & sa->sel.src_mask) == 0);
+	check(((dst ^ sa->sel.dst) & sa->sel.dst_mask) == 0);
+	check(sa->cnt.packets == 1 && sa->cnt.bytes == len - L2);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const struct esp_vector *v;
+	const struct aead_engine *eng;
+	struct sa_inb *sa;
+	struct rte_mbuf *m, *mb[1];
+	uint8_t drop[1] = { 0xff }, *p;
+	uint32_t len, seql;
+	uint64_t top0;
+	uint16_t off, n;
+	unsigned int e, i;
+	bool natt;
+
+	if (size < 1)
+		return 0;
+	e = data[0] & 1;
+	i = (data[0] >> 1) & 7;
+	v = &esp_vectors[i];
+	eng = engines[e];
+	sa = sas[e][i];
+	natt = v->natt != 0;
+	len = (uint32_t)(size - 1);
+	if (len > RTE_MBUF_DEFAULT_DATAROOM - (L2 + 20 + 8))
+		return 0;
+
+	/* the same SA state for every input */
+	memcpy(&sa->rw, rw0[i], replay_window_size_bytes(WIN));
+	sa->peer = peer0;
+	sa->cnt.packets = 0;
+	sa->cnt.bytes = 0;
+	top0 = sa->rw.top;
+
+	m = rte_pktmbuf_alloc(pool);
+	check(m != NULL);
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(L2 + 20 + (natt ? 8 : 0) + len));
+	check(p != NULL);
+	off = outer_headers(p, len, natt);
+	if (len != 0)
+		memcpy(p + off, data + 1, len);
+	if ((data[0] & 0x10) && len >= ESP_HDR_LEN + ESP_IV_LEN + ESP_ICV_LEN)
+		seal(sa, eng, engine_ctx[e], p + off, len, v->esn != 0);
+	if (len != 0)
+		memcpy(sent, p + off, len);
+	poison_around(m);
+
+	mb[0] = m;
+	n = esp_inb_tun_burst(sa, eng, engine_ctx[e], mb, &off, 1, drop);
+	check(n <= 1 && mb[0] == m);
+	if (n == 1) {
+		check_good(sa, m);
+		check(sa->rw.top >= top0);
+		if (natt)
+			check(sa->peer == sa_peer_pack(ESP_VEC_LOCAL, PEER_PORT));
+		else
+			check(sa->peer == peer0);
+	} else {
+		uint8_t r = drop[0];
+
+		check(r > ESP_DROP_NONE && r <= ESP_DROP_SELECTOR_MISMATCH);
+		check(sa->cnt.packets == 0 && sa->cnt.bytes == 0);
+		check(m->nb_segs == 1 && m->data_off == RTE_PKTMBUF_HEADROOM &&
+		      rte_pktmbuf_data_len(m) == off + len);
+		if (before_decrypt(r))
+			check(len == 0 || memcmp(rte_pktmbuf_mtod_offset(m, uint8_t *, off),
+						 sent, len) == 0);
+		if (after_update(r)) {
+			check(sa->rw.top >= top0);
+			check(sa->peer == (natt ? sa_peer_pack(ESP_VEC_LOCAL, PEER_PORT) :
+					   peer0));
+		} else {
+			check(sa->rw.top == top0 && sa->peer == peer0);
+			check(memcmp(&sa->rw, rw0[i], replay_window_size_bytes(WIN)) == 0);
+		}
+		/* a short packet cannot reach the replay check */
+		if (len >= 8 && r != ESP_DROP_ESP_SHORT && r != ESP_DROP_ESP_BAD_LEN) {
+			memcpy(&seql, data + 1 + 4, sizeof(seql));
+			if (rte_be_to_cpu_32(seql) == 0 && !v->esn)
+				check(r == ESP_DROP_REPLAY_ZERO);
+		}
+	}
+	unpoison(m);
+	rte_pktmbuf_free(m);
+	check(rte_mempool_avail_count(pool) == pool_avail);
+	return 0;
+}
