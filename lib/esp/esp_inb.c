@@ -307,8 +307,7 @@ esp_inb_tun_select(const struct sa_inb *sa)
 		inb_tun, inb_tun_esn, inb_tun_natt, inb_tun_esn_natt,
 	};
 
-	return fn[((sa->flags & SA_F_ESN) ? 1 : 0) |
-		  ((sa->flags & SA_F_NATT) ? 2 : 0)];
+	return fn[esp_variant(sa->flags)];
 }
 
 uint16_t

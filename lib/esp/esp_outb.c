@@ -212,8 +212,7 @@ esp_outb_tun_select(const struct sa_outb *sa)
 		outb_tun, outb_tun_esn, outb_tun_natt, outb_tun_esn_natt,
 	};
 
-	return fn[((sa->flags & SA_F_ESN) ? 1 : 0) |
-		  ((sa->flags & SA_F_NATT) ? 2 : 0)];
+	return fn[esp_variant(sa->flags)];
 }
 
 uint16_t

@@ -15,6 +15,7 @@
 #include <rte_mbuf.h>
 
 #include "lib/esp/esp.h"
+#include "lib/sa/sa.h"
 #include "lib/util/util.h"
 
 /* The rejects of one chunk of at most ESPGW_MAX_BURST packets. */
@@ -57,6 +58,14 @@ esp_chunk_merge(struct rte_mbuf *mb[], uint8_t drop[], uint16_t good,
 	memmove(&mb[good + ng], &mb[good], (size_t)(at - good) * sizeof(mb[0]));
 	memmove(&drop[good + ng], &drop[good], (size_t)(at - good));
 	memcpy(&mb[good], tmp, ng * sizeof(mb[0]));
+}
+
+/* Which of the four handler variants (ESN x NAT-T) an SA's flags select:
+ * bit 0 ESN, bit 1 NAT-T; the same order in both directions' tables. */
+static inline unsigned int
+esp_variant(uint8_t sa_flags)
+{
+	return ((sa_flags & SA_F_ESN) ? 1u : 0u) | ((sa_flags & SA_F_NATT) ? 2u : 0u);
 }
 
 /* RFC 4106 §4: nonce = 4-byte salt | 8-byte explicit IV. */
