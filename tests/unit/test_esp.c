@@ -31,6 +31,7 @@
 #include "lib/util/util.h"
 
 #include "esp_vectors.h"
+#include "test_eal.h"
 
 /* RTE_IPV4 shifts ints: UBSan objects above 127.x */
 #define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
@@ -603,9 +604,6 @@ static int group_teardown(void **state)
 
 int main(void)
 {
-	char *argv[] = { "test_esp", "--no-huge", "-m", "256", "--no-pci",
-			 "--no-shconf", "--file-prefix=test_esp", "--no-telemetry",
-			 "--log-level=error", NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_names, test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_vectors_inb, test_setup, test_teardown),
@@ -626,10 +624,7 @@ int main(void)
 	unsigned int i;
 	int failed = 0;
 
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0)
-		return 1;
-	pool = rte_pktmbuf_pool_create("test_esp", 1023, 0, 0,
-				       RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	pool = test_eal_start_pool("test_esp", 1023);
 	if (pool == NULL)
 		return 1;
 	for (i = 0; i < RTE_DIM(engines); i++) {

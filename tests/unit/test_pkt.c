@@ -26,6 +26,7 @@
 
 #include "lib/pkt/pkt_classify.h"
 #include "lib/pkt/pkt_wire.h"
+#include "test_eal.h"
 
 #define A(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -1157,18 +1158,10 @@ static struct rte_mempool *pool;
 
 static int eal_setup(void **state)
 {
-	static char *argv[] = { "test", "--no-huge", "-m", "64", "--no-pci",
-				"--no-shconf", "--file-prefix=test_pkt",
-				"--no-telemetry",
-				"--log-level=error", NULL };
-
 	(void)state;
 	if (pool != NULL)
 		return 0;
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0)
-		return -1;
-	pool = rte_pktmbuf_pool_create("test_pkt", 255, 0, 0,
-				       RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	pool = test_eal_start_pool("test_pkt", 255);
 	return pool ? 0 : -1;
 }
 

@@ -38,6 +38,7 @@
 #include "lib/route/icmp.h"
 #include "lib/route/neigh.h"
 #include "lib/route/route.h"
+#include "test_eal.h"
 
 #define A(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -1719,18 +1720,8 @@ static void test_icmp_error_allowed(void **state)
 
 static int group_setup(void **state)
 {
-	/* Not --in-memory: DPDK 22.11 makes --no-huge imply --legacy-mem and
-	 * refuses the two together. --no-shconf gives the same isolation (no
-	 * config file, no IPC socket), so parallel runs do not meet. */
-	static char *argv[] = { "test_route", "--no-huge", "-m", "256", "--no-pci",
-				"--no-shconf", "--file-prefix=test_route",
-				"--no-telemetry", "--log-level=error", NULL };
-
 	(void)state;
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0)
-		return -1;
-	pool = rte_pktmbuf_pool_create("test_route", 511, 0, 0,
-				       RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	pool = test_eal_start_pool("test_route", 511);
 	return pool != NULL ? 0 : -1;
 }
 

@@ -41,6 +41,7 @@
 #include <rte_rcu_qsbr.h>
 
 #include "lib/sa/sad.h"
+#include "test_eal.h"
 
 #define MAGIC_LIVE UINT64_C(0x5ad0a11ce5a11fe0)
 #define MAGIC_DEAD UINT64_C(0xdeadbeefdeadbeef)
@@ -843,10 +844,6 @@ static void test_two_threads(void **state)
 
 static int group_setup(void **state)
 {
-	/* Not --in-memory: DPDK 22.11 refuses it together with --no-huge. */
-	static char *argv[] = { "test_sad", "--no-huge", "-m", "256", "--no-pci",
-				"--no-shconf", "--file-prefix=test_sad",
-				"--no-telemetry", "--log-level=error", NULL };
 	const char *env = getenv("SAD_SEED");
 
 	(void)state;
@@ -854,9 +851,7 @@ static int group_setup(void **state)
 	if (seed == 0)
 		seed = 1;
 	printf("SAD_SEED=%" PRIu64 "\n", seed);
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0)
-		return -1;
-	return 0;
+	return test_eal_start("test_sad");
 }
 
 static int group_teardown(void **state)

@@ -28,6 +28,7 @@
 #include <rte_mempool.h>
 
 #include "lib/spd/spd.h"
+#include "test_eal.h"
 
 #define A(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -723,17 +724,8 @@ static void test_spd_random(void **state)
 
 static int group_setup(void **state)
 {
-	/* Not --in-memory: DPDK 22.11 refuses it together with --no-huge;
-	 * --no-shconf keeps parallel runs apart. */
-	static char *argv[] = { "test_spd", "--no-huge", "-m", "256", "--no-pci",
-				"--no-shconf", "--file-prefix=test_spd",
-				"--no-telemetry", "--log-level=error", NULL };
-
 	(void)state;
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0)
-		return -1;
-	pool = rte_pktmbuf_pool_create("test_spd", 511, 0, 0,
-				       RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	pool = test_eal_start_pool("test_spd", 511);
 	return pool != NULL ? 0 : -1;
 }
 
