@@ -20,6 +20,12 @@ enum {
 	CONF_ROUTE_MAX = 1024,
 	CONF_NEIGH_MAX = 1024,
 	CONF_ERR_MAX = 512,
+	CONF_SA_MAX = 8192,     /* static SAs, both directions together */
+	CONF_POLICY_MAX = 8192,
+	CONF_KEY_MAX = 32,      /* AES-256 */
+	CONF_SALT_LEN = 4,      /* RFC 4106 §4 */
+	CONF_ENGINE_MAX = 32,
+	CONF_PROTO_ANY = 256,   /* conf_policy.proto: every IP protocol */
 };
 
 enum conf_role {
@@ -60,6 +66,87 @@ struct conf_neigh_settings {
 	uint32_t hold_packets;         /* packets held per unresolved neighbour */
 };
 
+/* An IPv4 prefix, host order, host bits zero. */
+struct conf_prefix {
+	uint32_t addr;
+	uint8_t len;                   /* 0..32 */
+};
+
+enum conf_sa_dir {
+	CONF_SA_IN = 1,                /* we decrypt: looked up by SPI */
+	CONF_SA_OUT = 2,               /* we encrypt: chosen by a policy */
+};
+
+enum conf_sa_mode {
+	CONF_SA_TUNNEL = 1,
+	CONF_SA_TRANSPORT = 2,
+};
+
+enum conf_aead {
+	CONF_AEAD_AES_GCM_128 = 1,     /* "aes-gcm-128": 16-byte key, 16-byte ICV */
+	CONF_AEAD_AES_GCM_256 = 2,     /* "aes-gcm-256": 32-byte key */
+};
+
+/*
+ * A static security association ("sas:"), one direction. Key material is
+ * only ever copied into the data path; conf_wipe() clears it.
+ */
+struct conf_sa {
+	char name[CONF_NAME_MAX];      /* unique; policies refer to out SAs by it */
+	enum conf_sa_dir dir;
+	uint32_t spi;                  /* 256..0xffffffff (1..255 reserved, RFC 4303
+	                                * §2.1); unique among SAs of one direction */
+	enum conf_sa_mode mode;
+	enum conf_aead aead;
+	uint8_t key[CONF_KEY_MAX];
+	uint8_t key_len;               /* 16 or 32, as aead says */
+	uint8_t salt[CONF_SALT_LEN];
+	uint8_t esn;                   /* 64-bit sequence numbers (RFC 4304) */
+	uint8_t natt;                  /* ESP in UDP (RFC 3948) */
+	uint16_t peer_port;            /* natt: the peer's UDP port, default 4500 */
+	uint32_t replay_window;        /* in: power of two 64..65536, default 128 */
+	uint32_t local;                /* tunnel: our outer address; default: the
+	                                * first public interface's */
+	uint32_t peer;                 /* the peer's outer address (required) */
+	/* in only: every decrypted packet's source and destination must fall in
+	 * these (default 0.0.0.0/0 each) */
+	struct conf_prefix sel_src, sel_dst;
+	/* lifetimes; 0 = none. soft <= hard when both are set */
+	uint64_t soft_bytes, hard_bytes;
+	uint64_t soft_packets, hard_packets;
+	int line;
+};
+
+enum conf_policy_action {
+	CONF_POLICY_PROTECT = 1,
+	CONF_POLICY_BYPASS = 2,
+	CONF_POLICY_DISCARD = 3,
+};
+
+/*
+ * An outbound policy ("policies:"), applied to packets that arrive on a
+ * private interface. With no policies at all, nothing is encrypted and
+ * everything is forwarded as before; with any, a packet no policy matches
+ * is discarded (RFC 4301 §5.1).
+ */
+struct conf_policy {
+	struct conf_prefix src, dst;
+	uint16_t proto;                /* 0..255 or CONF_PROTO_ANY */
+	uint16_t sport_lo, sport_hi;   /* inclusive; 0..65535 unless TCP/UDP */
+	uint16_t dport_lo, dport_hi;
+	uint32_t priority;             /* lower first; default 1000; ties: file order */
+	enum conf_policy_action action;
+	int sa;                        /* protect: index into conf.sas (an out SA) */
+	int line;
+};
+
+/* Data-path crypto ("settings: crypto:"). */
+struct conf_crypto {
+	char engine[CONF_ENGINE_MAX];  /* "ipsec-mb" (default), "openssl", "cryptodev" */
+	char device[CONF_DEVICE_MAX];  /* cryptodev only, required there: the
+	                                * cryptodev's name, e.g. "crypto_aesni_gcm0" */
+};
+
 struct conf {
 	char path[512];                /* file it was read from */
 	struct conf_iface ifaces[CONF_IFACE_MAX];
@@ -70,6 +157,11 @@ struct conf {
 	unsigned int n_neighs;
 	struct conf_neigh_settings neigh;
 	uint32_t icmp_rate;            /* ICMP errors sent per second, 0 = none */
+	struct conf_crypto crypto;
+	struct conf_sa sas[CONF_SA_MAX];
+	unsigned int n_sas;
+	struct conf_policy policies[CONF_POLICY_MAX];
+	unsigned int n_policies;
 };
 
 /**
@@ -90,6 +182,9 @@ int conf_load_buf(const char *name, const char *buf, size_t len,
 
 /** Fill the defaults every loaded configuration starts from. */
 void conf_defaults(struct conf *c);
+
+/** Clear every key in c (explicit_bzero); call once the SAs are installed. */
+void conf_wipe(struct conf *c);
 
 /** Index of the interface whose connected subnet holds addr, or -1. */
 int conf_iface_for_addr(const struct conf *c, uint32_t addr);

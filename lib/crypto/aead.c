@@ -35,9 +35,12 @@ const struct aead_engine *aead_engine_find(const char *name)
 	return NULL;
 }
 
-void aead_key_wipe(struct aead_key *k)
+void aead_key_wipe(const struct aead_engine *eng, struct aead_key *k)
 {
+	if (k == NULL)
+		return;
+	if (eng != NULL && eng->key_free != NULL && k->alg != 0)
+		eng->key_free(k);
 	/* all of it: alg 0 also makes the engines refuse the key afterwards */
-	if (k != NULL)
-		explicit_bzero(k, sizeof(*k));
+	explicit_bzero(k, sizeof(*k));
 }

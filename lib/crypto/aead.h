@@ -41,6 +41,9 @@ struct aead_key {
  * (encrypt) or plaintext (decrypt). */
 struct aead_op {
 	const struct aead_key *key;
+	/* the mbuf (one segment) that data and tag lie in, or NULL for a plain
+	 * buffer: engines that work on mbufs (cryptodev) use it to avoid a copy */
+	struct rte_mbuf *mb;
 	const uint8_t *iv;      /* AEAD_IV_LEN bytes */
 	const uint8_t *aad;
 	uint32_t aad_len;       /* 8, or 12 with ESN */
@@ -49,22 +52,34 @@ struct aead_op {
 	uint8_t *tag;           /* AEAD_TAG_LEN: written (encrypt), checked (decrypt) */
 };
 
+struct rte_mbuf;
+
 struct aead_engine {
 	const char *name;
+	/* optional, control lcore, once before any ctx_create: the device the
+	 * engine drives ("cryptodev": a cryptodev name) and how many contexts
+	 * (worker lcores) will be created. 0 or -errno. */
+	int (*setup)(const char *device, unsigned int n_ctx, int socket);
+	/* optional: undo setup() once every context is freed */
+	void (*teardown)(void);
 	/* per-lcore context (socket: where to allocate); NULL on failure */
 	void *(*ctx_create)(int socket);
 	void (*ctx_free)(void *ctx);
 	/* precompute; 0 or -EINVAL (bad length) / -ENOTSUP (engine lacks it) */
 	int (*key_init)(void *ctx, struct aead_key *k, enum aead_alg alg,
 			const uint8_t *key, uint32_t key_len);
+	/* optional: release what key_init holds outside k (a cryptodev session);
+	 * aead_key_wipe() calls it before clearing k */
+	void (*key_free)(struct aead_key *k);
 	/* n operations; ok[i] tells whether op i succeeded (decrypt: the tag
 	 * verified, compared in constant time). Returns how many succeeded. */
 	uint16_t (*encrypt_burst)(void *ctx, struct aead_op ops[], uint16_t n, bool ok[]);
 	uint16_t (*decrypt_burst)(void *ctx, struct aead_op ops[], uint16_t n, bool ok[]);
 };
 
-/** Wipe a key schedule (explicit_bzero): call when the SA dies. */
-void aead_key_wipe(struct aead_key *k);
+/** Wipe a key schedule (explicit_bzero), after eng->key_free when the
+ * engine has one: call when the SA dies. */
+void aead_key_wipe(const struct aead_engine *eng, struct aead_key *k);
 
 /** Engines compiled in; NULL-terminated. */
 extern const struct aead_engine *const aead_engines[];

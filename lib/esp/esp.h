@@ -89,6 +89,13 @@ uint16_t esp_inb_tun_burst(struct sa_inb *sa, const struct aead_engine *eng,
 /** The handler for @p sa's flags (ESN, NAT-T): choose once at SA setup. */
 esp_inb_tun_fn esp_inb_tun_select(const struct sa_inb *sa);
 
+/* Handlers for any mode: same contract as the tunnel ones, per sa->mode. */
+typedef esp_inb_tun_fn esp_inb_fn;
+typedef esp_outb_tun_fn esp_outb_fn;
+
+/** The handler for @p sa's mode and flags; NULL for a mode not built in. */
+esp_inb_fn esp_inb_select(const struct sa_inb *sa);
+
 /**
  * Encrypt a burst of inner IPv4 packets for @p sa (tunnel mode).
  *
@@ -114,5 +121,8 @@ uint16_t esp_outb_tun_burst(struct sa_outb *sa, const struct aead_engine *eng,
 
 /** The handler for @p sa's flags (ESN, NAT-T): choose once at SA setup. */
 esp_outb_tun_fn esp_outb_tun_select(const struct sa_outb *sa);
+
+/** The handler for @p sa's mode and flags; NULL for a mode not built in. */
+esp_outb_fn esp_outb_select(const struct sa_outb *sa);
 
 #endif /* ESPGW_ESP_H */

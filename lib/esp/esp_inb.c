@@ -318,3 +318,10 @@ esp_inb_tun_burst(struct sa_inb *sa, const struct aead_engine *eng,
 	/* once per burst; a caller that keeps the pointer skips even this */
 	return esp_inb_tun_select(sa)(sa, eng, eng_ctx, mb, esp_off, n, drop);
 }
+
+esp_inb_fn esp_inb_select(const struct sa_inb *sa)
+{
+	if (sa->mode == SA_MODE_TUNNEL)
+		return esp_inb_tun_select(sa);
+	return NULL;    /* transport: not yet */
+}

@@ -222,3 +222,10 @@ esp_outb_tun_burst(struct sa_outb *sa, const struct aead_engine *eng,
 {
 	return esp_outb_tun_select(sa)(sa, eng, eng_ctx, mb, n, drop);
 }
+
+esp_outb_fn esp_outb_select(const struct sa_outb *sa)
+{
+	if (sa->mode == SA_MODE_TUNNEL)
+		return esp_outb_tun_select(sa);
+	return NULL;    /* transport: not yet */
+}

@@ -85,7 +85,7 @@ int main(int argc, char **argv)
 					fflush(stdout);
 				}
 			}
-			aead_key_wipe(&key);
+			aead_key_wipe(NULL, &key);
 		}
 		a.e->ctx_free(a.ctx);
 	}

@@ -221,7 +221,7 @@ static size_t run_vectors(struct fixture *f, const struct gcm_vec *vs, size_t n,
 			} else if (ok[j] && memcmp(ops[j].data, v->pt, v->len) != 0) {
 				VFAIL(f, v, "acceptable case verified to a wrong plaintext");
 			}
-			aead_key_wipe(&keys[j]);
+			aead_key_wipe(NULL, &keys[j]);
 		}
 		free_ops(ops, m);
 		ran += m;
@@ -298,7 +298,7 @@ static void test_empty_null(void **state)
 	assert_int_equal(f->e->decrypt_burst(f->ctx, &op, 1, &ok), 0);
 	assert_false(ok);
 	assert_int_equal(f->e->encrypt_burst(f->ctx, &op, 0, &ok), 0);
-	aead_key_wipe(&keys[0]);
+	aead_key_wipe(NULL, &keys[0]);
 }
 
 /* ---- tampering ------------------------------------------------------------ */
@@ -336,7 +336,7 @@ static void msg_make(struct fixture *f, struct msg *m, enum aead_alg alg,
 	op = (struct aead_op){ &rk, m->iv, m->aad, aad_len, m->ct, len, m->tag };
 	assert_int_equal(f->ref->encrypt_burst(f->ref_ctx, &op, 1, &ok), 1);
 	assert_true(ok);
-	aead_key_wipe(&rk);
+	aead_key_wipe(NULL, &rk);
 }
 
 /* A decrypt op on fresh heap copies of m, ready to be tampered with. */
@@ -403,7 +403,7 @@ static void test_bitflip(void **state)
 					fail_msg("%s: flipped bit %u accepted", f->e->name, b + k);
 			free_ops(ops, n);
 		}
-		aead_key_wipe(&m.key);
+		aead_key_wipe(NULL, &m.key);
 	}
 	for (round = 0; round < 200; round++) {
 		msg_make(f, &m, 1 + rnd_below(2), rnd_below(RAND_MAX_AAD + 1),
@@ -419,7 +419,7 @@ static void test_bitflip(void **state)
 		if (ok[1])
 			fail_msg("%s: bit %u of %u flipped, accepted", f->e->name, b, bits);
 		free_ops(ops, 2);
-		aead_key_wipe(&m.key);
+		aead_key_wipe(NULL, &m.key);
 	}
 }
 
@@ -446,7 +446,7 @@ static void test_burst_verdicts(void **state)
 		assert_int_equal(ok[i], i % 3 != 0);
 		if (ok[i])
 			assert_memory_equal(ops[i].data, m[i].pt, m[i].len);
-		aead_key_wipe(&m[i].key);
+		aead_key_wipe(NULL, &m[i].key);
 	}
 	free_ops(ops, BURST);
 }
@@ -468,7 +468,7 @@ static void test_key_init_errors(void **state)
 	assert_int_equal(f->e->key_init(f->ctx, k, AEAD_AES_GCM_256, raw, 32), 0);
 	assert_int_equal(k->alg, AEAD_AES_GCM_256);
 	assert_int_equal(k->key_len, 32);
-	aead_key_wipe(k);
+	aead_key_wipe(NULL, k);
 }
 
 /* After aead_key_wipe every byte of the key is zero, and the engines refuse
@@ -488,7 +488,7 @@ static void test_key_wipe(void **state)
 	for (a = AEAD_AES_GCM_128; a <= AEAD_AES_GCM_256; a++) {
 		assert_int_equal(f->e->key_init(f->ctx, k, a, raw, a == 1 ? 16 : 32), 0);
 		assert_memory_not_equal(k, zero, sizeof(*k));
-		aead_key_wipe(k);
+		aead_key_wipe(NULL, k);
 		/* not assert_memory_equal: it would print what is left of the key */
 		for (i = 0; i < sizeof(*k); i++)
 			if (((const uint8_t *)k)[i] != 0)
@@ -499,7 +499,7 @@ static void test_key_wipe(void **state)
 		assert_int_equal(f->e->decrypt_burst(f->ctx, &op, 1, &ok), 0);
 		assert_false(ok);
 	}
-	aead_key_wipe(NULL); /* allowed, like free(NULL) */
+	aead_key_wipe(NULL, NULL); /* allowed, like free(NULL) */
 }
 
 static void test_ctx_any_socket(void **state)
@@ -590,9 +590,9 @@ static void test_cross_random(void **state)
 				free_ops(ops, n);
 			}
 		for (j = 0; j < n; j++) {
-			aead_key_wipe(&x[j].key);
+			aead_key_wipe(NULL, &x[j].key);
 			for (i = 0; i < ne; i++)
-				aead_key_wipe(&ek[i][j]);
+				aead_key_wipe(NULL, &ek[i][j]);
 		}
 		ops_total += n;
 	}
