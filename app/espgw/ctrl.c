@@ -12,6 +12,7 @@
 #include <rte_ring.h>
 
 #include "ctrl_priv.h"
+#include "ipsec.h"
 #include "lib/ctl/ctl.h"
 #include "lib/route/icmp.h"
 #include "lib/route/neigh.h"
@@ -145,6 +146,7 @@ unsigned int ctrl_poll(struct ctrl_ctx *c)
 		for (i = 0; i < n; i++)
 			dispatch(c, mb[i]);
 	}
+	total += ipsec_poll(gw->ipsec);
 	rte_timer_manage();
 	for (i = 0; i < gw->n_ports; i++)
 		tx_flush(c, gw->ports[i].port_id);

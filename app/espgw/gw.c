@@ -16,6 +16,7 @@
 
 #include "drivers/net/port.h"
 #include "gw.h"
+#include "ipsec.h"
 #include "lib/ctl/ctl.h"
 #include "lib/route/neigh.h"
 #include "log.h"
@@ -295,6 +296,10 @@ int gw_build(struct gw *gw, struct conf *conf)
 	if (rc == 0)
 		rc = build_workers(gw);
 	if (rc == 0)
+		rc = ipsec_build(gw);
+	/* the keys are in the data path now, or nowhere */
+	conf_wipe(conf);
+	if (rc == 0)
 		rc = start_ports(gw);
 	if (rc == 0) {
 		build_classifier(gw);
@@ -313,6 +318,7 @@ void gw_teardown(struct gw *gw)
 	for (i = 0; i < gw->n_ports; i++)
 		port_stop(gw->ports[i].port_id);
 	ctrl_free(gw->ctrl);
+	ipsec_free(gw->ipsec);
 	for (i = 0; i < gw->n_workers; i++) {
 		struct worker_ctx *w = gw->workers[i];
 

@@ -19,11 +19,14 @@
 #include <rte_timer.h>
 
 #include "lib/conf/conf.h"
+#include "lib/esp/esp.h"
 #include "lib/pkt/pkt_classify.h"
 #include "lib/route/route.h"
 #include "lib/util/util.h"
 
+struct ipsec;
 struct neigh_table;
+struct sad_cache;
 struct rte_ring;
 struct rte_rcu_qsbr;
 
@@ -43,6 +46,11 @@ enum gw_drop {
 	GW_DROP_NEIGH_TABLE_FULL,  /* no room for another neighbour */
 	GW_DROP_ARP_IGNORED,       /* ARP neither for us nor about a known host */
 	GW_DROP_NO_MBUF,           /* control lcore could not allocate a reply */
+	GW_DROP_SA_EXPIRED,        /* the SA reached its hard lifetime */
+	GW_DROP_SPD_DISCARD,       /* outbound policy says discard (or none matched) */
+	GW_DROP_SPD_NO_SA,         /* protect policy whose SA is gone */
+	GW_DROP_HANDOFF_FULL,      /* the SA's owner worker is backlogged */
+	GW_DROP_ESP_TO_LOCAL,      /* decrypted packet addressed to the gateway */
 	GW_DROP_MAX
 };
 
@@ -68,6 +76,10 @@ struct lcore_stats {
 	uint64_t cls_drop[PKT_DROP_MAX];
 	uint64_t drop[GW_DROP_MAX];
 	uint64_t ev[GW_EV_MAX];
+	uint64_t esp_ok_in;        /* decrypted and passed every check */
+	uint64_t esp_ok_out;       /* encrypted */
+	uint64_t handoff;          /* passed to the SA's owner worker */
+	uint64_t esp_drop[ESP_DROP_MAX];
 } __rte_cache_aligned;
 
 /* A configured interface bound to its ethdev. */
@@ -100,6 +112,12 @@ struct worker_ctx {
 	unsigned int lcore;
 	struct rte_ring *to_ctl;
 	struct lcore_stats *stats;
+	/* IPsec (ipsec.c sets these up) */
+	struct ipsec *ipsec;
+	const struct aead_engine *eng;
+	void *eng_ctx;             /* this worker's engine context */
+	struct sad_cache *sadc;    /* this worker's SPI cache */
+	struct rte_ring *handoff;  /* packets of SAs this worker owns, from others */
 	struct gw_txbuf tx[ESPGW_MAX_PORTS];
 } __rte_cache_aligned;
 
@@ -127,6 +145,7 @@ struct gw {
 	unsigned int ctrl_lcore;
 	struct worker_ctx *workers[RTE_MAX_LCORE];
 	struct ctrl_ctx *ctrl;
+	struct ipsec *ipsec;
 	/* control -> worker 0, for ports without a control TX queue */
 	struct rte_ring *ctrl_tx_ring;
 	struct lcore_stats stats[RTE_MAX_LCORE];   /* workers, by lcore id */
@@ -167,6 +186,8 @@ static inline void gw_txbuf_flush(struct gw_txbuf *b, uint16_t port, uint16_t qu
 int gw_build(struct gw *gw, struct conf *conf);
 void gw_teardown(struct gw *gw);
 const struct gw_port *gw_port_by_ethdev(const struct gw *gw, uint16_t port_id);
+
+/* ipsec.c: see ipsec.h */
 
 /* worker.c */
 int worker_main(void *arg);

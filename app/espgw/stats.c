@@ -23,6 +23,11 @@ const char *const gw_drop_names[GW_DROP_MAX] = {
 	[GW_DROP_NEIGH_TABLE_FULL] = "neigh_table_full",
 	[GW_DROP_ARP_IGNORED] = "arp_ignored",
 	[GW_DROP_NO_MBUF] = "no_mbuf",
+	[GW_DROP_SA_EXPIRED] = "sa_expired",
+	[GW_DROP_SPD_DISCARD] = "spd_discard",
+	[GW_DROP_SPD_NO_SA] = "spd_no_sa",
+	[GW_DROP_HANDOFF_FULL] = "handoff_full",
+	[GW_DROP_ESP_TO_LOCAL] = "esp_to_local",
 };
 
 const char *const gw_drop_help[GW_DROP_MAX] = {
@@ -39,6 +44,11 @@ const char *const gw_drop_help[GW_DROP_MAX] = {
 	[GW_DROP_NEIGH_TABLE_FULL] = "no room for another neighbour entry",
 	[GW_DROP_ARP_IGNORED] = "ARP neither for us nor about a neighbour on the link",
 	[GW_DROP_NO_MBUF] = "control lcore found no free mbuf to answer with",
+	[GW_DROP_SA_EXPIRED] = "the SA reached its hard lifetime (packets or bytes)",
+	[GW_DROP_SPD_DISCARD] = "outbound: a discard policy matched, or no policy did",
+	[GW_DROP_SPD_NO_SA] = "outbound: the protect policy's SA is not installed",
+	[GW_DROP_HANDOFF_FULL] = "the worker owning the packet's SA is backlogged",
+	[GW_DROP_ESP_TO_LOCAL] = "decrypted packet addressed to the gateway itself (not served through tunnels yet)",
 };
 
 const char *const gw_event_names[GW_EV_MAX] = {
@@ -58,7 +68,7 @@ static void add_into(struct lcore_stats *t, const struct lcore_stats *s)
 	size_t i;
 
 	/* every member is a uint64_t counter */
-	for (i = 0; i < offsetof(struct lcore_stats, ev[GW_EV_MAX]) / sizeof(uint64_t); i++)
+	for (i = 0; i < offsetof(struct lcore_stats, esp_drop[ESP_DROP_MAX]) / sizeof(uint64_t); i++)
 		dst[i] += cnt_read(&src[i]);
 }
 
@@ -98,4 +108,9 @@ void stats_print(const struct gw *gw, FILE *f)
 	print_nonzero(f, "drop", pkt_drop_names, t.cls_drop, PKT_DROP_MAX);
 	print_nonzero(f, "drop", gw_drop_names, t.drop, GW_DROP_MAX);
 	print_nonzero(f, "event", gw_event_names, t.ev, GW_EV_MAX);
+	if (t.esp_ok_in + t.esp_ok_out + t.handoff != 0)
+		fprintf(f, "  esp decrypted %" PRIu64 "  encrypted %" PRIu64
+			"  handed off %" PRIu64 "\n", t.esp_ok_in, t.esp_ok_out, t.handoff);
+	/* esp_drop[ESP_DROP_NONE] is never counted */
+	print_nonzero(f, "esp_drop", esp_drop_names, t.esp_drop, ESP_DROP_MAX);
 }

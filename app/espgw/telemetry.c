@@ -18,12 +18,11 @@
 
 #include "gw.h"
 #include "lib/route/neigh.h"
+#include "telemetry_priv.h"
 
-/* rte_telemetry_register_cmd() passes handlers no context pointer (22.11),
- * so the one gateway of this process is kept here for them. */
-static struct gw *tel_gw;
+struct gw *tel_gw;
 
-static const char *ipv4_str(uint32_t a, char *buf, size_t len)
+const char *tel_ipv4_str(uint32_t a, char *buf, size_t len)
 {
 	uint32_t be = htonl(a);
 
@@ -53,6 +52,11 @@ static void fill_stats(struct rte_tel_data *d, const struct lcore_stats *s)
 	add_counters(d, "drop", pkt_drop_names + 1, s->cls_drop + 1, PKT_DROP_MAX - 1);
 	add_counters(d, "drop", gw_drop_names, s->drop, GW_DROP_MAX);
 	add_counters(d, "event", gw_event_names, s->ev, GW_EV_MAX);
+	rte_tel_data_add_dict_u64(d, "esp_decrypted", cnt_read(&s->esp_ok_in));
+	rte_tel_data_add_dict_u64(d, "esp_encrypted", cnt_read(&s->esp_ok_out));
+	rte_tel_data_add_dict_u64(d, "esp_handoff", cnt_read(&s->handoff));
+	/* esp_drop[ESP_DROP_NONE] is never counted */
+	add_counters(d, "esp_drop", esp_drop_names + 1, s->esp_drop + 1, ESP_DROP_MAX - 1);
 }
 
 static int add_stats_container(struct rte_tel_data *d, const char *name,
@@ -154,13 +158,13 @@ static int cmd_routes(const char *cmd, const char *params, struct rte_tel_data *
 		if (c == NULL)
 			return -ENOMEM;
 		rte_tel_data_start_dict(c);
-		snprintf(pfx, sizeof(pfx), "%s/%u", ipv4_str(r->prefix, a, sizeof(a)),
+		snprintf(pfx, sizeof(pfx), "%s/%u", tel_ipv4_str(r->prefix, a, sizeof(a)),
 			 r->prefix_len);
 		rte_tel_data_add_dict_string(c, "prefix", pfx);
 		rte_tel_data_add_dict_string(c, "type",
 					     r->type == ROUTE_CONNECTED ? "connected" : "static");
 		rte_tel_data_add_dict_string(c, "via", nh->gw != 0 ?
-					     ipv4_str(nh->gw, a, sizeof(a)) : "on-link");
+					     tel_ipv4_str(nh->gw, a, sizeof(a)) : "on-link");
 		add_iface(c, nh->port);
 		snprintf(key, sizeof(key), "%u", i);
 		rte_tel_data_add_dict_container(d, key, c, 0);
@@ -184,7 +188,7 @@ static void dump_neigh(void *arg, const struct neigh_entry *e, uint64_t now_ms)
 		return;
 	snprintf(key, sizeof(key), "%u", nd->n++);
 	rte_tel_data_start_dict(c);
-	rte_tel_data_add_dict_string(c, "address", ipv4_str(e->addr, a, sizeof(a)));
+	rte_tel_data_add_dict_string(c, "address", tel_ipv4_str(e->addr, a, sizeof(a)));
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", e->mac[0],
 		 e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5]);
 	rte_tel_data_add_dict_string(c, "mac", e->state == NEIGH_INCOMPLETE ? "" : mac);
@@ -216,7 +220,8 @@ int telemetry_register(struct gw *gw)
 	    rte_telemetry_register_cmd("/espgw/routes", cmd_routes,
 			"IPv4 routes with next hop and interface") < 0 ||
 	    rte_telemetry_register_cmd("/espgw/neighbours", cmd_neighbours,
-			"ARP neighbours: MAC, state, interface, held packets") < 0)
+			"ARP neighbours: MAC, state, interface, held packets") < 0 ||
+	    telemetry_sa_register() < 0)
 		return -EINVAL;
 	return 0;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Worker lcore poll loop: RX burst -> classify -> forward or hand to the
- * control lcore -> TX burst. No locks, no allocation, no logging here; every
+ * Worker lcore poll loop: RX burst -> classify -> ESP in/out (worker_esp.c)
+ * -> forward or hand to the control lcore -> TX burst. No locks, no allocation, no logging here; every
  * packet that does not leave is counted under a reason and freed in bulk.
  */
 #include <unistd.h>
@@ -13,55 +13,19 @@
 #include <rte_ring.h>
 
 #include "gw.h"
+#include "ipsec.h"
 #include "lib/ctl/ctl.h"
 #include "lib/pkt/pkt_ipv4.h"
 #include "lib/route/neigh.h"
-
-/* Packets of one burst sorted by where they go next. */
-struct burst_sort {
-	struct rte_mbuf *fwd[ESPGW_MAX_BURST];
-	uint16_t fwd_l3[ESPGW_MAX_BURST];
-	uint16_t n_fwd;
-	struct rte_mbuf *ctl[ESPGW_MAX_BURST];
-	uint16_t n_ctl;
-	struct rte_mbuf *drop[ESPGW_MAX_BURST];
-	uint16_t n_drop;
-};
-
-static inline void tx_flush_port(struct worker_ctx *w, uint16_t port)
-{
-	gw_txbuf_flush(&w->tx[port], port, (uint16_t)w->id, w->stats);
-}
-
-static inline void tx_enqueue(struct worker_ctx *w, uint16_t port, struct rte_mbuf *m)
-{
-	struct gw_txbuf *b = &w->tx[port];
-
-	b->pkts[b->n++] = m;
-	if (unlikely(b->n == GW_TXBUF))
-		tx_flush_port(w, port);
-}
-
-static inline void to_ctl(struct burst_sort *s, struct rte_mbuf *m,
-			  enum ctl_reason why, uint16_t l3_off)
-{
-	struct ctl_meta *md = ctl_meta(m);
-
-	md->reason = (uint8_t)why;
-	md->l3_off = l3_off;
-	s->ctl[s->n_ctl++] = m;
-}
-
-static inline void drop(struct worker_ctx *w, struct burst_sort *s,
-			struct rte_mbuf *m, enum gw_drop why)
-{
-	cnt_add(&w->stats->drop[why], 1);
-	s->drop[s->n_drop++] = m;
-}
+#include "worker_priv.h"
 
 static void sort_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t n,
 		       const struct pkt_info info[], struct burst_sort *s)
 {
+	const struct gw *gw = w->gw;
+	/* an SPD applies to what the protected side sends (RFC 4301 §5.1) */
+	const bool protect_side = gw->ipsec->spd != NULL &&
+		!gw->ports[gw->port_of_ethdev[mb[0]->port]].is_public;
 	uint16_t i;
 
 	for (i = 0; i < n; i++) {
@@ -70,8 +34,12 @@ static void sort_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t n,
 		cnt_add(&w->stats->cls[info[i].cls], 1);
 		switch (info[i].cls) {
 		case PKT_CLASS_PLAIN:
-			s->fwd_l3[s->n_fwd] = info[i].l3_off;
-			s->fwd[s->n_fwd++] = m;
+			if (protect_side) {
+				s->out_l3[s->n_out] = info[i].l3_off;
+				s->out[s->n_out++] = m;
+			} else {
+				to_fwd(s, m, info[i].l3_off, 0);
+			}
 			break;
 		case PKT_CLASS_ARP:
 			to_ctl(s, m, CTL_ARP, info[i].l3_off);
@@ -86,12 +54,17 @@ static void sort_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t n,
 			to_ctl(s, m, CTL_IKE_NATT, info[i].l3_off);
 			break;
 		case PKT_CLASS_NATT_KEEPALIVE:
-			/* counted as a class; nothing else to do without SAs */
+			/* counted as a class: its work, keeping the NAT's
+			 * mapping open, is done once it arrived */
 			s->drop[s->n_drop++] = m;
 			break;
 		case PKT_CLASS_ESP:
+			s->esp_off[s->n_esp] = info[i].l4_off;
+			s->esp[s->n_esp++] = m;
+			break;
 		case PKT_CLASS_ESP_UDP:
-			drop(w, s, m, GW_DROP_ESP_NO_SA);
+			s->esp_off[s->n_esp] = info[i].payload_off;
+			s->esp[s->n_esp++] = m;
 			break;
 		default:
 			cnt_add(&w->stats->cls_drop[info[i].drop], 1);
@@ -136,7 +109,7 @@ static void forward_burst(struct worker_ctx *w, struct burst_sort *s)
 			to_ctl(s, m, CTL_NO_ROUTE, s->fwd_l3[i]);
 			continue;
 		}
-		if (unlikely(ip->time_to_live <= 1)) {
+		if (unlikely(ip->time_to_live <= 1 && !s->fwd_own[i])) {
 			to_ctl(s, m, CTL_TTL_EXCEEDED, s->fwd_l3[i]);
 			continue;
 		}
@@ -150,7 +123,8 @@ static void forward_burst(struct worker_ctx *w, struct burst_sort *s)
 			to_ctl(s, m, CTL_MTU_EXCEEDED, s->fwd_l3[i]);
 			continue;
 		}
-		pkt_ipv4_ttl_decrement(ip);
+		if (!s->fwd_own[i])
+			pkt_ipv4_ttl_decrement(ip);
 		keys[n_go] = (struct neigh_key){ .addr = md->nh_addr, .port = h->port };
 		kp[n_go] = &keys[n_go];
 		go[n_go++] = m;
@@ -172,27 +146,38 @@ static void forward_burst(struct worker_ctx *w, struct burst_sort *s)
 	}
 }
 
+void worker_burst_finish(struct worker_ctx *w, struct burst_sort *s)
+{
+	unsigned int q;
+
+	if (s->n_fwd > 0)
+		forward_burst(w, s);
+	if (s->n_ctl > 0) {
+		q = rte_ring_sp_enqueue_burst(w->to_ctl, (void **)s->ctl, s->n_ctl, NULL);
+		cnt_add(&w->stats->to_ctl, q);
+		if (unlikely(q < s->n_ctl)) {
+			cnt_add(&w->stats->drop[GW_DROP_CTL_RING_FULL], s->n_ctl - q);
+			rte_pktmbuf_free_bulk(&s->ctl[q], s->n_ctl - q);
+		}
+	}
+	if (s->n_drop > 0)
+		rte_pktmbuf_free_bulk(s->drop, s->n_drop);
+	s->n_fwd = s->n_esp = s->n_out = s->n_ctl = s->n_drop = 0;
+}
+
 static void process_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t n)
 {
 	struct pkt_info info[ESPGW_MAX_BURST];
 	struct burst_sort s;
-	unsigned int q;
 
-	s.n_fwd = s.n_ctl = s.n_drop = 0;
+	s.n_fwd = s.n_esp = s.n_out = s.n_ctl = s.n_drop = 0;
 	pkt_classify_burst(&w->gw->cls, mb, n, info);
 	sort_burst(w, mb, n, info, &s);
-	if (s.n_fwd > 0)
-		forward_burst(w, &s);
-	if (s.n_ctl > 0) {
-		q = rte_ring_sp_enqueue_burst(w->to_ctl, (void **)s.ctl, s.n_ctl, NULL);
-		cnt_add(&w->stats->to_ctl, q);
-		if (unlikely(q < s.n_ctl)) {
-			cnt_add(&w->stats->drop[GW_DROP_CTL_RING_FULL], s.n_ctl - q);
-			rte_pktmbuf_free_bulk(&s.ctl[q], s.n_ctl - q);
-		}
-	}
-	if (s.n_drop > 0)
-		rte_pktmbuf_free_bulk(s.drop, s.n_drop);
+	if (s.n_esp > 0)
+		worker_esp_inbound(w, &s, s.esp, s.esp_off, s.n_esp);
+	if (s.n_out > 0)
+		worker_esp_outbound(w, &s, s.out, s.out_l3, s.n_out);
+	worker_burst_finish(w, &s);
 }
 
 /* Worker 0 sends what the control lcore originates on ports that have no
@@ -227,6 +212,12 @@ unsigned int worker_poll(struct worker_ctx *w)
 	}
 	if (w->id == 0)
 		send_for_ctrl(w);
+	if (unlikely(!rte_ring_empty(w->handoff))) {
+		struct burst_sort s;
+
+		s.n_fwd = s.n_esp = s.n_out = s.n_ctl = s.n_drop = 0;
+		worker_esp_handoff_poll(w, &s);
+	}
 	worker_flush(w);
 	/* nothing of the shared tables is held across rounds */
 	rte_rcu_qsbr_quiescent(gw->qsv, w->id);

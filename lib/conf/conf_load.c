@@ -23,7 +23,9 @@
 enum {
 	FILE_MAX = 4 << 20,     /* a real configuration is a few KiB */
 	DEPTH_MAX = 8,          /* the format nests 4 deep; refuse deeper junk early */
-	NODES_MAX = 1 << 16,    /* > 1 + 16*11 + 1024*7 + 1024*7 + settings */
+	/* > 1 + 16*11 + 1024*7 + 1024*7 + settings + 8192 SAs of at most 47
+	 * (15 keys, selector, lifetime) + 8192 policies of at most 17 */
+	NODES_MAX = 1 << 20,
 	READ_CHUNK = 64 << 10,
 };
 
@@ -36,41 +38,34 @@ enum {
 	DEF_HOLD_PACKETS = 8,
 	DEF_ICMP_RATE = 100,
 };
+#define DEF_ENGINE "ipsec-mb"
 
-/* The keys one kind of mapping accepts; bit i of `required` marks keys[i]. */
-struct section {
-	const char *what;                   /* "interface", used in messages */
-	const char *const *keys;
-	unsigned int n_keys;
-	unsigned int required;
-	const char *const *reserved;        /* known, but refused */
-	unsigned int n_reserved;
+enum {
+	TOP_INTERFACES, TOP_ROUTES, TOP_NEIGHBOURS, TOP_SETTINGS, TOP_SAS,
+	TOP_POLICIES, TOP_N
 };
-
-enum { TOP_INTERFACES, TOP_ROUTES, TOP_NEIGHBOURS, TOP_SETTINGS, TOP_N };
 enum { IF_NAME, IF_DEVICE, IF_ROLE, IF_ADDRESS, IF_MTU, IF_N };
 enum { RT_PREFIX, RT_VIA, RT_IFACE, RT_N };
 enum { NB_ADDRESS, NB_MAC, NB_IFACE, NB_N };
-enum { ST_NEIGHBOUR, ST_ICMP_RATE, ST_N };
+enum { ST_NEIGHBOUR, ST_ICMP_RATE, ST_CRYPTO, ST_N };
 enum { SN_REACHABLE, SN_RETRANS, SN_PROBES, SN_HOLD, SN_N };
-enum { KEYS_MAX = 8 };   /* most keys any one mapping accepts */
 _Static_assert((int)TOP_N <= KEYS_MAX && (int)IF_N <= KEYS_MAX &&
 	       (int)RT_N <= KEYS_MAX && (int)NB_N <= KEYS_MAX &&
 	       (int)ST_N <= KEYS_MAX && (int)SN_N <= KEYS_MAX, "raise KEYS_MAX");
 
 static const char *const top_keys[TOP_N] = {
-	"interfaces", "routes", "neighbours", "settings",
+	"interfaces", "routes", "neighbours", "settings", "sas", "policies",
 };
-/* Taken by the IPsec releases; refusing them beats silently ignoring SAs. */
+/* Taken by the IKE releases; refusing them beats silently ignoring them. */
 static const char *const top_reserved[] = {
-	"connections", "sas", "policies", "secrets",
+	"connections", "secrets",
 };
 static const char *const iface_keys[IF_N] = {
 	"name", "device", "role", "address", "mtu",
 };
 static const char *const route_keys[RT_N] = { "prefix", "via", "interface" };
 static const char *const neigh_keys[NB_N] = { "address", "mac", "interface" };
-static const char *const settings_keys[ST_N] = { "neighbour", "icmp_rate" };
+static const char *const settings_keys[ST_N] = { "neighbour", "icmp_rate", "crypto" };
 static const char *const nset_keys[SN_N] = {
 	"reachable_ms", "retrans_ms", "max_probes", "hold_packets",
 };
@@ -186,6 +181,36 @@ static int scan_event(struct loader *ld, const yaml_event_t *ev, struct scan *st
 	return 0;
 }
 
+/*
+ * Key text passes through libyaml's input copies, events and nodes: clear
+ * them before libyaml frees them, so keys do not linger in freed memory.
+ * (Its scanner's growing scratch strings are out of reach.)
+ */
+static void wipe_parser(yaml_parser_t *p)
+{
+	if (p->raw_buffer.start != NULL)
+		explicit_bzero(p->raw_buffer.start,
+			       (size_t)(p->raw_buffer.end - p->raw_buffer.start));
+	if (p->buffer.start != NULL)
+		explicit_bzero(p->buffer.start,
+			       (size_t)(p->buffer.end - p->buffer.start));
+}
+
+static void wipe_event(yaml_event_t *ev)
+{
+	if (ev->type == YAML_SCALAR_EVENT && ev->data.scalar.value != NULL)
+		explicit_bzero(ev->data.scalar.value, ev->data.scalar.length);
+}
+
+static void wipe_document(yaml_document_t *doc)
+{
+	yaml_node_t *n;
+
+	for (n = doc->nodes.start; n != NULL && n < doc->nodes.top; n++)
+		if (n->type == YAML_SCALAR_NODE && n->data.scalar.value != NULL)
+			explicit_bzero(n->data.scalar.value, n->data.scalar.length);
+}
+
 /* Syntax, aliases, document count and size, before anything is built. */
 static int scan_stream(struct loader *ld, const char *buf, size_t len)
 {
@@ -207,8 +232,10 @@ static int scan_stream(struct loader *ld, const char *buf, size_t len)
 		}
 		rc = scan_event(ld, &ev, &st);
 		done = ev.type == YAML_STREAM_END_EVENT;
+		wipe_event(&ev);
 		yaml_event_delete(&ev);
 	}
+	wipe_parser(&p);
 	yaml_parser_delete(&p);
 	if (rc == 0 && st.docs == 0)
 		rc = conf_fail(ld, 0, "empty configuration");
@@ -217,13 +244,13 @@ static int scan_stream(struct loader *ld, const char *buf, size_t len)
 
 /* ---- node helpers ---------------------------------------------------- */
 
-static yaml_node_t *node_at(struct loader *ld, int id)
+yaml_node_t *conf_node_at(struct loader *ld, int id)
 {
 	return yaml_document_get_node(&ld->doc, id);
 }
 
 /* `key:` with nothing after it, or `~`: an optional section left empty. */
-static bool is_null(const yaml_node_t *n)
+bool conf_is_null(const yaml_node_t *n)
 {
 	const char *v;
 
@@ -265,7 +292,7 @@ static void join_keys(const struct section *s, char *buf, size_t len)
 static int key_index(struct loader *ld, const yaml_node_t *k,
 		     const struct section *s)
 {
-	char expected[128];
+	char expected[192];
 	const char *text;
 	int idx, rc;
 
@@ -291,8 +318,8 @@ static int key_index(struct loader *ld, const yaml_node_t *k,
  * Check a mapping against its section and hand back the value node of each
  * known key (NULL when absent). Unknown, duplicate and missing keys stop here.
  */
-static int read_map(struct loader *ld, const yaml_node_t *map,
-		    const struct section *s, yaml_node_t **vals)
+int conf_read_map(struct loader *ld, const yaml_node_t *map,
+		  const struct section *s, yaml_node_t **vals)
 {
 	int key_line[KEYS_MAX] = { 0 };
 	const yaml_node_pair_t *p;
@@ -306,7 +333,7 @@ static int read_map(struct loader *ld, const yaml_node_t *map,
 	for (i = 0; i < s->n_keys; i++)
 		vals[i] = NULL;
 	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-		k = node_at(ld, p->key);
+		k = conf_node_at(ld, p->key);
 		idx = key_index(ld, k, s);
 		if (idx < 0)
 			return idx;
@@ -315,13 +342,31 @@ static int read_map(struct loader *ld, const yaml_node_t *map,
 					 "duplicate key '%s' in %s (first at line %d)",
 					 s->keys[idx], s->what, key_line[idx]);
 		key_line[idx] = line_of(k);
-		vals[idx] = node_at(ld, p->value);
+		vals[idx] = conf_node_at(ld, p->value);
 	}
 	for (i = 0; i < s->n_keys; i++)
 		if ((s->required & (1u << i)) && vals[i] == NULL)
 			return conf_fail(ld, line_of(map), "%s is missing '%s'",
 					 s->what, s->keys[i]);
 	return 0;
+}
+
+/* Value of `key` in a mapping already checked by conf_read_map(), or NULL. */
+yaml_node_t *conf_map_get(struct loader *ld, const yaml_node_t *map,
+			  const char *key)
+{
+	const yaml_node_pair_t *p;
+	yaml_node_t *k;
+
+	if (map->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+		k = conf_node_at(ld, p->key);
+		if (k->type == YAML_SCALAR_NODE &&
+		    strcmp((const char *)k->data.scalar.value, key) == 0)
+			return conf_node_at(ld, p->value);
+	}
+	return NULL;
 }
 
 /* ---- semantic checks ------------------------------------------------- */
@@ -356,7 +401,7 @@ static int find_iface(const struct conf *c, const char *name)
 }
 
 /* Interface on which `a` is the gateway's own address, or -1. */
-static int gateway_addr(const struct conf *c, uint32_t a)
+int conf_gateway_addr(const struct conf *c, uint32_t a)
 {
 	unsigned int i;
 
@@ -446,7 +491,7 @@ static int resolve_iface(struct loader *ld, const yaml_node_t *addr_node,
 			return conf_fail(ld, line, "%s %s is not on any connected subnet",
 					 what, conf_ip_str(a, s));
 	}
-	own = gateway_addr(c, a);
+	own = conf_gateway_addr(c, a);
 	if (own >= 0)
 		return conf_fail(ld, line, "%s %s is the gateway's own address (interface %s)",
 				 what, conf_ip_str(a, s), c->ifaces[own].name);
@@ -510,7 +555,7 @@ static int parse_interface(struct loader *ld, yaml_node_t *node, unsigned int id
 	uint32_t mtu = DEF_MTU;
 	int rc;
 
-	rc = read_map(ld, node, &iface_sec, v);
+	rc = conf_read_map(ld, node, &iface_sec, v);
 	if (rc == 0)
 		rc = conf_parse_name(ld, v[IF_NAME], "name", ifc->name);
 	if (rc == 0)
@@ -532,25 +577,17 @@ static int parse_interface(struct loader *ld, yaml_node_t *node, unsigned int id
 static int parse_route(struct loader *ld, yaml_node_t *node, unsigned int idx)
 {
 	struct conf_route *r = &ld->c->routes[idx];
-	char s1[INET_ADDRSTRLEN], s2[INET_ADDRSTRLEN];
 	yaml_node_t *v[RT_N];
-	uint32_t mask;
 	int rc;
 
-	rc = read_map(ld, node, &route_sec, v);
+	rc = conf_read_map(ld, node, &route_sec, v);
 	if (rc == 0)
-		rc = conf_parse_prefix(ld, v[RT_PREFIX], "prefix", 0,
-				       &r->prefix, &r->prefix_len);
+		rc = conf_parse_network(ld, v[RT_PREFIX], "prefix",
+					&r->prefix, &r->prefix_len);
 	if (rc == 0)
 		rc = conf_parse_ipv4(ld, v[RT_VIA], "via", &r->via);
 	if (rc < 0)
 		return rc;
-	mask = prefix_mask(r->prefix_len);
-	if (r->prefix & ~mask)
-		return conf_fail(ld, line_of(v[RT_PREFIX]),
-				 "%s/%u has host bits set; did you mean %s/%u?",
-				 conf_ip_str(r->prefix, s1), r->prefix_len,
-				 conf_ip_str(r->prefix & mask, s2), r->prefix_len);
 	r->line = line_of(node);
 	return check_route(ld, idx, v);
 }
@@ -561,7 +598,7 @@ static int parse_neighbour(struct loader *ld, yaml_node_t *node, unsigned int id
 	yaml_node_t *v[NB_N];
 	int rc;
 
-	rc = read_map(ld, node, &neigh_sec, v);
+	rc = conf_read_map(ld, node, &neigh_sec, v);
 	if (rc == 0)
 		rc = conf_parse_ipv4(ld, v[NB_ADDRESS], "address", &nb->addr);
 	if (rc == 0)
@@ -572,26 +609,24 @@ static int parse_neighbour(struct loader *ld, yaml_node_t *node, unsigned int id
 	return check_neigh(ld, idx, v);
 }
 
-typedef int (*item_fn)(struct loader *ld, yaml_node_t *node, unsigned int idx);
-
 /*
  * A list section: each item parsed and checked in order, the count raised
  * as it goes so checks see exactly the items before them.
  */
-static int parse_list(struct loader *ld, const yaml_node_t *seq, const char *key,
-		      unsigned int max, item_fn item, unsigned int *count)
+int conf_parse_list(struct loader *ld, const yaml_node_t *seq, const char *key,
+		    unsigned int max, conf_item_fn item, unsigned int *count)
 {
 	const yaml_node_item_t *it;
 	unsigned int i = 0;
 	int rc;
 
-	if (seq == NULL || is_null(seq))
+	if (seq == NULL || conf_is_null(seq))
 		return 0;
 	if (seq->type != YAML_SEQUENCE_NODE)
 		return conf_fail(ld, line_of(seq), "'%s' must be a sequence, not %s",
 				 key, conf_kind_name(seq));
 	for (it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *n = node_at(ld, *it);
+		yaml_node_t *n = conf_node_at(ld, *it);
 
 		if (i == max)
 			return conf_fail(ld, line_of(n), "too many %s (at most %u)", key, max);
@@ -619,9 +654,9 @@ static int parse_nset(struct loader *ld, const yaml_node_t *node)
 	unsigned int i;
 	int rc;
 
-	if (is_null(node))
+	if (conf_is_null(node))
 		return 0;
-	rc = read_map(ld, node, &nset_sec, v);
+	rc = conf_read_map(ld, node, &nset_sec, v);
 	for (i = 0; rc == 0 && i < SN_N; i++)
 		if (v[i] != NULL)
 			rc = conf_parse_u32_range(ld, v[i], nset_keys[i], lim[i][0],
@@ -634,18 +669,20 @@ static int parse_settings(struct loader *ld, const yaml_node_t *node)
 	yaml_node_t *v[ST_N];
 	int rc;
 
-	if (node == NULL || is_null(node))
+	if (node == NULL || conf_is_null(node))
 		return 0;
-	rc = read_map(ld, node, &settings_sec, v);
+	rc = conf_read_map(ld, node, &settings_sec, v);
 	if (rc == 0 && v[ST_NEIGHBOUR] != NULL)
 		rc = parse_nset(ld, v[ST_NEIGHBOUR]);
 	if (rc == 0 && v[ST_ICMP_RATE] != NULL)
 		rc = conf_parse_u32_range(ld, v[ST_ICMP_RATE], "icmp_rate", 0, 100000,
 					  &ld->c->icmp_rate);
+	if (rc == 0 && v[ST_CRYPTO] != NULL)
+		rc = conf_parse_crypto(ld, v[ST_CRYPTO]);
 	return rc;
 }
 
-/* Interfaces first: routes and neighbours are checked against them. */
+/* Interfaces first: routes, neighbours and SAs are checked against them. */
 static int parse_top(struct loader *ld)
 {
 	struct conf *c = ld->c;
@@ -653,22 +690,24 @@ static int parse_top(struct loader *ld)
 	yaml_node_t *v[TOP_N];
 	int rc;
 
-	if (root == NULL || is_null(root))
+	if (root == NULL || conf_is_null(root))
 		return conf_fail(ld, 0, "empty configuration");
-	rc = read_map(ld, root, &top_sec, v);
+	rc = conf_read_map(ld, root, &top_sec, v);
 	if (rc == 0)
-		rc = parse_list(ld, v[TOP_INTERFACES], "interfaces", CONF_IFACE_MAX,
+		rc = conf_parse_list(ld, v[TOP_INTERFACES], "interfaces", CONF_IFACE_MAX,
 				parse_interface, &c->n_ifaces);
 	if (rc == 0 && c->n_ifaces == 0)
 		rc = conf_fail(ld, line_of(v[TOP_INTERFACES]), "no interfaces configured");
 	if (rc == 0)
-		rc = parse_list(ld, v[TOP_ROUTES], "routes", CONF_ROUTE_MAX,
+		rc = conf_parse_list(ld, v[TOP_ROUTES], "routes", CONF_ROUTE_MAX,
 				parse_route, &c->n_routes);
 	if (rc == 0)
-		rc = parse_list(ld, v[TOP_NEIGHBOURS], "neighbours", CONF_NEIGH_MAX,
+		rc = conf_parse_list(ld, v[TOP_NEIGHBOURS], "neighbours", CONF_NEIGH_MAX,
 				parse_neighbour, &c->n_neighs);
 	if (rc == 0)
 		rc = parse_settings(ld, v[TOP_SETTINGS]);
+	if (rc == 0)
+		rc = conf_parse_ipsec(ld, v[TOP_SAS], v[TOP_POLICIES]);
 	return rc;
 }
 
@@ -686,11 +725,14 @@ static int load_document(struct loader *ld, const char *buf, size_t len)
 	if (!yaml_parser_load(&p, &ld->doc)) {
 		/* libyaml has already freed the partial document */
 		rc = syntax_error(ld, &p, buf, len);
+		wipe_parser(&p);
 		yaml_parser_delete(&p);
 		return rc;
 	}
+	wipe_parser(&p);
 	yaml_parser_delete(&p);
 	rc = parse_top(ld);
+	wipe_document(&ld->doc);
 	yaml_document_delete(&ld->doc);
 	return rc;
 }
@@ -705,6 +747,17 @@ void conf_defaults(struct conf *c)
 	c->neigh.max_probes = DEF_MAX_PROBES;
 	c->neigh.hold_packets = DEF_HOLD_PACKETS;
 	c->icmp_rate = DEF_ICMP_RATE;
+	snprintf(c->crypto.engine, sizeof(c->crypto.engine), "%s", DEF_ENGINE);
+}
+
+void conf_wipe(struct conf *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < CONF_SA_MAX; i++) {
+		explicit_bzero(c->sas[i].key, sizeof(c->sas[i].key));
+		explicit_bzero(c->sas[i].salt, sizeof(c->sas[i].salt));
+	}
 }
 
 int conf_iface_for_addr(const struct conf *c, uint32_t addr)
@@ -741,6 +794,8 @@ int conf_load_buf(const char *name, const char *buf, size_t len,
 	rc = scan_stream(&ld, buf, len);
 	if (rc == 0)
 		rc = load_document(&ld, buf, len);
+	if (rc < 0)     /* keys of the SAs before the bad line */
+		conf_wipe(out);
 	return rc;
 }
 
@@ -806,6 +861,8 @@ int conf_load(const char *path, struct conf *out, char *err, size_t errlen)
 		return rc;
 	}
 	rc = conf_load_buf(path, buf, len, out, err, errlen);
+	if (buf != NULL)
+		explicit_bzero(buf, len);
 	free(buf);
 	return rc;
 }

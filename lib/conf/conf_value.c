@@ -79,23 +79,61 @@ const char *conf_ip_str(uint32_t a, char buf[INET_ADDRSTRLEN])
 	return buf;
 }
 
-/* Pure decimal: digits only, no sign, no leading zero (YAML 1.1 octal). */
-static bool dec_u32(const char *s, uint64_t max, uint64_t *out)
+enum num { NUM_OK, NUM_BAD, NUM_RANGE };
+
+/*
+ * Pure decimal: digits only, no sign, no leading zero (YAML 1.1 octal).
+ * NUM_RANGE when above max, checked before each step so nothing wraps.
+ */
+static enum num dec_num(const char *s, size_t len, uint64_t max, uint64_t *out)
 {
+	bool over = false;
 	uint64_t v = 0;
+	unsigned int d;
 	size_t i;
 
-	if (s[0] == '\0' || (s[0] == '0' && s[1] != '\0'))
-		return false;
-	for (i = 0; s[i] != '\0'; i++) {
+	if (len == 0 || (s[0] == '0' && len > 1))
+		return NUM_BAD;
+	for (i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
-			return false;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-		if (v > max)        /* keeps v from wrapping on long input */
-			v = max + 1;
+			return NUM_BAD;
+		d = (unsigned int)(s[i] - '0');
+		if (over || v > (max - d) / 10)
+			over = true;
+		else
+			v = v * 10 + d;
 	}
+	if (over)
+		return NUM_RANGE;
 	*out = v;
-	return true;
+	return NUM_OK;
+}
+
+static int hex_nibble(char ch);
+
+/* "0x" and 1+ hex digits; leading zeros are fine. */
+static enum num hex_num(const char *s, uint64_t max, uint64_t *out)
+{
+	bool over = false;
+	uint64_t v = 0;
+	size_t i;
+	int d;
+
+	if (s[0] != '0' || s[1] != 'x' || s[2] == '\0')
+		return NUM_BAD;
+	for (i = 2; s[i] != '\0'; i++) {
+		d = hex_nibble(s[i]);
+		if (d < 0)
+			return NUM_BAD;
+		if (over || v > (max - (unsigned int)d) / 16)
+			over = true;
+		else
+			v = v * 16 + (unsigned int)d;
+	}
+	if (over)
+		return NUM_RANGE;
+	*out = v;
+	return NUM_OK;
 }
 
 int conf_parse_u32_range(struct loader *ld, const yaml_node_t *n,
@@ -109,9 +147,16 @@ int conf_parse_u32_range(struct loader *ld, const yaml_node_t *n,
 	rc = conf_scalar(ld, n, key, &s);
 	if (rc < 0)
 		return rc;
-	if (!dec_u32(s, max, &v))
+	switch (dec_num(s, strlen(s), max, &v)) {
+	case NUM_BAD:
 		return conf_fail(ld, line_of(n), "%s '%.64s' is not a decimal number",
 				 key, s);
+	case NUM_RANGE:
+		v = (uint64_t)max + 1;
+		break;
+	case NUM_OK:
+		break;
+	}
 	if (v < min || v > max)
 		return conf_fail(ld, line_of(n), "%s %.64s is out of range (%u..%u)",
 				 key, s, min, max);
@@ -172,7 +217,8 @@ int conf_parse_prefix(struct loader *ld, const yaml_node_t *n,
 	rc = ipv4_text(ld, line_of(n), key, s, text, addr);
 	if (rc < 0)
 		return rc;
-	if (!dec_u32(slash + 1, 32, &plen) || plen < min_len || plen > 32)
+	if (dec_num(slash + 1, strlen(slash + 1), 32, &plen) != NUM_OK ||
+	    plen < min_len)
 		return conf_fail(ld, line_of(n), "%s '%.64s': prefix length must be %u..32",
 				 key, s, min_len);
 	*len = (uint8_t)plen;
@@ -285,5 +331,177 @@ int conf_parse_role(struct loader *ld, const yaml_node_t *n,
 		*out = CONF_ROLE_PRIVATE;
 	else
 		return conf_fail(ld, line_of(n), "role '%.64s' must be public or private", s);
+	return 0;
+}
+
+int conf_parse_network(struct loader *ld, const yaml_node_t *n, const char *key,
+		       uint32_t *addr, uint8_t *len)
+{
+	char s1[INET_ADDRSTRLEN], s2[INET_ADDRSTRLEN];
+	uint32_t mask;
+	int rc;
+
+	rc = conf_parse_prefix(ld, n, key, 0, addr, len);
+	if (rc < 0)
+		return rc;
+	mask = prefix_mask(*len);
+	if (*addr & ~mask)
+		return conf_fail(ld, line_of(n),
+				 "%s/%u has host bits set; did you mean %s/%u?",
+				 conf_ip_str(*addr, s1), *len,
+				 conf_ip_str(*addr & mask, s2), *len);
+	return 0;
+}
+
+int conf_parse_u64(struct loader *ld, const yaml_node_t *n, const char *key,
+		   uint64_t *out)
+{
+	const char *s;
+	int rc;
+
+	rc = conf_scalar(ld, n, key, &s);
+	if (rc < 0)
+		return rc;
+	switch (dec_num(s, strlen(s), UINT64_MAX, out)) {
+	case NUM_BAD:
+		return conf_fail(ld, line_of(n), "%s '%.64s' is not a decimal number",
+				 key, s);
+	case NUM_RANGE:
+		return conf_fail(ld, line_of(n), "%s %.64s is out of range (0..%llu)",
+				 key, s, (unsigned long long)UINT64_MAX);
+	case NUM_OK:
+		break;
+	}
+	return 0;
+}
+
+/* `why`, when not NULL, is added to the range message in parentheses. */
+int conf_parse_u32_hex(struct loader *ld, const yaml_node_t *n, const char *key,
+		       uint32_t min, uint32_t max, const char *why, uint32_t *out)
+{
+	const char *s;
+	enum num r;
+	uint64_t v;
+	int rc;
+
+	rc = conf_scalar(ld, n, key, &s);
+	if (rc < 0)
+		return rc;
+	if (s[0] == '0' && s[1] == 'x')
+		r = hex_num(s, max, &v);
+	else
+		r = dec_num(s, strlen(s), max, &v);
+	if (r == NUM_BAD)
+		return conf_fail(ld, line_of(n),
+				 "%s '%.64s' is not a number (decimal or 0x-hex)", key, s);
+	if (r == NUM_RANGE || v < min)
+		return conf_fail(ld, line_of(n), "%s %.64s is out of range (%u..%u%s%s)",
+				 key, s, min, max, why ? "; " : "", why ? why : "");
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* Only the two spellings an operator means; YAML 1.1's yes/on/y are not. */
+int conf_parse_bool(struct loader *ld, const yaml_node_t *n, const char *key,
+		    uint8_t *out)
+{
+	static const char *const words[] = { "false", "true" };
+	unsigned int i;
+	int rc;
+
+	rc = conf_parse_word(ld, n, key, words, 2, &i);
+	if (rc == 0)
+		*out = (uint8_t)i;
+	return rc;
+}
+
+int conf_parse_word(struct loader *ld, const yaml_node_t *n, const char *key,
+		    const char *const *words, unsigned int n_words,
+		    unsigned int *out)
+{
+	char list[128];
+	size_t off = 0;
+	const char *s;
+	unsigned int i;
+	int rc, w;
+
+	rc = conf_scalar(ld, n, key, &s);
+	if (rc < 0)
+		return rc;
+	for (i = 0; i < n_words; i++)
+		if (strcmp(s, words[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+	list[0] = '\0';
+	for (i = 0; i < n_words && off < sizeof(list); i++) {
+		w = snprintf(list + off, sizeof(list) - off, "%s%s",
+			     i == 0 ? "" : i + 1 == n_words ? " or " : ", ", words[i]);
+		if (w < 0)
+			break;
+		off += (size_t)w;
+	}
+	return conf_fail(ld, line_of(n), "%s '%.64s' must be %s", key, s, list);
+}
+
+int conf_parse_port_range(struct loader *ld, const yaml_node_t *n,
+			  const char *key, uint16_t *lo, uint16_t *hi)
+{
+	uint64_t a, b;
+	const char *s, *dash;
+	int rc;
+
+	rc = conf_scalar(ld, n, key, &s);
+	if (rc < 0)
+		return rc;
+	dash = strchr(s, '-');
+	if (dash == NULL) {
+		if (dec_num(s, strlen(s), 65535, &a) != NUM_OK)
+			goto bad;
+		b = a;
+	} else if (dec_num(s, (size_t)(dash - s), 65535, &a) != NUM_OK ||
+		   dec_num(dash + 1, strlen(dash + 1), 65535, &b) != NUM_OK) {
+		goto bad;
+	}
+	if (a > b)
+		return conf_fail(ld, line_of(n),
+				 "%s range %.64s is reversed (write %u-%u)",
+				 key, s, (unsigned int)b, (unsigned int)a);
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+bad:
+	return conf_fail(ld, line_of(n),
+			 "%s '%.64s' must be a port or a range N-M (0..65535)", key, s);
+}
+
+int conf_parse_secret(struct loader *ld, const yaml_node_t *n, const char *key,
+		      size_t want, const char *what, uint8_t *out)
+{
+	const char *s;
+	size_t i, digits;
+	int rc;
+
+	rc = conf_scalar(ld, n, key, &s);
+	if (rc < 0)
+		return rc;
+	if (s[0] != '0' || s[1] != 'x')
+		return conf_fail(ld, line_of(n),
+				 "%s must be written as 0x followed by hex digits", key);
+	s += 2;
+	digits = strlen(s);
+	for (i = 0; i < digits; i++)
+		if (hex_nibble(s[i]) < 0)     /* position only: never the text */
+			return conf_fail(ld, line_of(n),
+					 "%s: character %zu is not a hex digit",
+					 key, i + 3);
+	if (digits % 2 != 0)
+		return conf_fail(ld, line_of(n),
+				 "%s has an odd number of hex digits (%zu)", key, digits);
+	if (digits / 2 != want)
+		return conf_fail(ld, line_of(n), "%s has %zu bytes, %s needs %zu",
+				 key, digits / 2, what, want);
+	for (i = 0; i < want; i++)
+		out[i] = (uint8_t)(hex_nibble(s[2 * i]) << 4 | hex_nibble(s[2 * i + 1]));
 	return 0;
 }

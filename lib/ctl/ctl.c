@@ -20,6 +20,8 @@ const char *const ctl_reason_names[CTL_REASON_MAX] = {
 	[CTL_NO_ROUTE] = "no_route",
 	[CTL_NEED_NEIGH] = "need_neigh",
 	[CTL_MTU_EXCEEDED] = "mtu_exceeded",
+	[CTL_HANDOFF_ESP_IN] = "handoff_esp_in",
+	[CTL_HANDOFF_ESP_OUT] = "handoff_esp_out",
 };
 
 int ctl_meta_register(void)

@@ -24,6 +24,9 @@ enum ctl_reason {
 	CTL_NO_ROUTE,           /* forwarding: no route to the destination */
 	CTL_NEED_NEIGH,         /* forwarding: next hop's MAC unknown */
 	CTL_MTU_EXCEEDED,       /* forwarding: larger than the egress MTU */
+	/* between workers (not for the control lcore): to the SA's owner */
+	CTL_HANDOFF_ESP_IN,     /* ESP at esp_off, look the SPI up again */
+	CTL_HANDOFF_ESP_OUT,    /* plain IPv4 at l3_off, for SA handle sa_id */
 	CTL_REASON_MAX
 };
 
@@ -35,6 +38,8 @@ struct ctl_meta {
 	uint32_t nh_addr;       /* CTL_NEED_NEIGH: neighbour to resolve */
 	uint16_t l3_off;        /* IPv4/ARP header */
 	uint16_t mtu;           /* CTL_MTU_EXCEEDED: egress MTU */
+	uint16_t esp_off;       /* CTL_HANDOFF_ESP_IN */
+	uint32_t sa_id;         /* CTL_HANDOFF_ESP_OUT */
 };
 
 /* Offset of struct ctl_meta in every mbuf, set once by ctl_meta_register()

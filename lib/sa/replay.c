@@ -21,6 +21,8 @@ window_valid(uint32_t window)
 size_t
 replay_window_size_bytes(uint32_t window)
 {
+	if (window == REPLAY_WINDOW_OFF)
+		return sizeof(struct replay_window);
 	if (!window_valid(window))
 		return 0;
 	return sizeof(struct replay_window) +
@@ -32,6 +34,12 @@ replay_window_init(struct replay_window *w, uint32_t window, bool esn)
 {
 	uint32_t words;
 
+	if (window == REPLAY_WINDOW_OFF) {
+		if (esn)
+			return -EINVAL;
+		*w = (struct replay_window){ .size = REPLAY_WINDOW_OFF };
+		return 0;
+	}
 	if (!window_valid(window))
 		return -EINVAL;
 	words = replay_ring_words(window);

@@ -15,8 +15,11 @@
 #include <rte_branch_prediction.h>
 #include <rte_common.h>
 
-/* Window sizes, in packets; a power of two in [MIN, MAX], fixed per SA. */
+/* Window sizes, in packets; a power of two in [MIN, MAX], fixed per SA,
+ * or REPLAY_WINDOW_OFF. */
 enum {
+	REPLAY_WINDOW_OFF = 0,      /* anti-replay disabled (RFC 4303 §3.4.3:
+	                             * the receiver's choice); not with ESN */
 	REPLAY_WINDOW_MIN = 64,     /* one bitmap word */
 	REPLAY_WINDOW_MAX = 65536,
 };
@@ -47,7 +50,8 @@ enum replay_verdict {
  */
 struct replay_window {
 	uint64_t top;     /* highest authenticated seq, 64 bits; 0: none yet */
-	uint32_t size;    /* window W, packets: top - W + 1 .. top are inside */
+	uint32_t size;    /* window W, packets: top - W + 1 .. top are inside;
+	                   * 0: anti-replay off, every number passes */
 	uint32_t mask;    /* ring words - 1 */
 	bool esn;         /* extended sequence numbers negotiated */
 	uint64_t bmp[];   /* mask + 1 words */
@@ -69,7 +73,8 @@ replay_bit_test(const struct replay_window *w, uint64_t s)
 
 /**
  * Bytes to allocate for a window of @p window packets, 0 if @p window is
- * not a power of two in [REPLAY_WINDOW_MIN, REPLAY_WINDOW_MAX].
+ * not a power of two in [REPLAY_WINDOW_MIN, REPLAY_WINDOW_MAX] nor
+ * REPLAY_WINDOW_OFF.
  * Control lcore.
  */
 size_t replay_window_size_bytes(uint32_t window);
@@ -79,7 +84,9 @@ size_t replay_window_size_bytes(uint32_t window);
  * Called when the SA is installed, before any worker sees it.
  *
  * @return 0, or -EINVAL if @p window is not a power of two in
- *         [REPLAY_WINDOW_MIN, REPLAY_WINDOW_MAX].
+ *         [REPLAY_WINDOW_MIN, REPLAY_WINDOW_MAX] nor REPLAY_WINDOW_OFF
+ *         (which is refused with ESN: the high half of a number is
+ *         inferred from the window).
  */
 int replay_window_init(struct replay_window *w, uint32_t window, bool esn);
 
@@ -170,6 +177,10 @@ replay_window_check_inline(const struct replay_window *w, uint32_t seql,
 	enum replay_verdict v;
 	uint64_t s = seql;
 
+	if (unlikely(w->size == REPLAY_WINDOW_OFF)) {
+		*seq64 = seql;  /* never with ESN: replay_window_init refuses */
+		return REPLAY_OK;
+	}
 	if (esn) {
 		v = replay_esn_seq64(w, seql, &s);
 		if (unlikely(v != REPLAY_OK))
@@ -205,8 +216,14 @@ replay_window_check(const struct replay_window *w, uint32_t seql,
 static inline enum replay_verdict
 replay_window_update(struct replay_window *w, uint64_t seq64)
 {
-	enum replay_verdict v = replay_seq64_test(w, seq64);
+	enum replay_verdict v;
 
+	if (unlikely(w->size == REPLAY_WINDOW_OFF)) {
+		if (seq64 > w->top)
+			w->top = seq64;     /* for telemetry only */
+		return REPLAY_OK;
+	}
+	v = replay_seq64_test(w, seq64);
 	if (unlikely(v != REPLAY_OK))
 		return v;
 	if (seq64 > w->top) {

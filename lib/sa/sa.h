@@ -48,6 +48,19 @@ struct sa_counters {
 	uint64_t bytes;
 };
 
+/* Lifetime limits (RFC 4301 §4.4.2.1), counted on the inner packets; 0 is
+ * no limit. The owning worker compares, the control lcore acts. */
+struct sa_lifetime {
+	uint64_t soft_bytes, hard_bytes;
+	uint64_t soft_packets, hard_packets;
+};
+
+/* sa_inb.expiry / sa_outb.expiry: set once by the owning worker. */
+enum sa_expiry {
+	SA_EXPIRY_SOFT = 1 << 0,    /* soft limit reached: control was told */
+	SA_EXPIRY_HARD = 1 << 1,    /* hard limit reached: the SA carries nothing */
+};
+
 /* Inbound SA: looked up by SPI (lib/sa/sad.h). */
 struct sa_inb {
 	/* read-mostly */
@@ -55,12 +68,17 @@ struct sa_inb {
 	uint8_t mode;               /* enum sa_mode */
 	uint8_t flags;              /* enum sa_flags */
 	uint8_t salt[4];            /* RFC 4106 §4: nonce = salt | explicit IV */
+	uint16_t owner;             /* worker that decrypts this SA's packets */
 	uint32_t local;             /* our outer address (tunnel) */
+	uint32_t id;                /* the control lcore's handle */
 	struct sa_selector sel;     /* inner packets must match (RFC 4301 §5.2) */
+	struct sa_lifetime life;
 	struct aead_key key;
 	/* written by the owning worker */
 	uint64_t peer __rte_cache_aligned; /* sa_peer_pack(); NAT-T rebound */
 	struct sa_counters cnt;
+	uint64_t drops;             /* packets of this SA refused (any reason) */
+	uint8_t expiry;             /* enum sa_expiry */
 	struct replay_window rw;    /* last: sized by replay_window_size_bytes() */
 };
 
@@ -73,12 +91,18 @@ struct sa_outb {
 	uint8_t salt[4];
 	uint32_t local;             /* outer source */
 	uint16_t local_port;        /* NAT-T source port, 4500 */
-	uint16_t mtu;               /* path MTU for the outer packet */
+	uint16_t mtu;               /* ESP code refuses outer packets above; 0: no limit */
+	uint16_t path_mtu;          /* the egress link's, for DF/ICMP decisions */
+	uint16_t owner;             /* worker that encrypts for this SA */
+	uint32_t id;                /* the control lcore's handle */
+	struct sa_lifetime life;
 	struct aead_key key;
 	/* written by the owning worker */
 	uint64_t seq __rte_cache_aligned; /* last sequence number sent */
 	uint64_t peer;              /* outer destination (and port with NAT-T) */
 	struct sa_counters cnt;
+	uint64_t drops;             /* packets for this SA refused (any reason) */
+	uint8_t expiry;             /* enum sa_expiry */
 };
 
 #endif /* ESPGW_SA_H */

@@ -767,7 +767,7 @@ test_check_readonly(void **state)
 static void
 test_init(void **state)
 {
-	const uint32_t bad[] = { 0, 1, 32, 63, 65, 96, 100, 192, 1000, 65535,
+	const uint32_t bad[] = { 1, 32, 63, 65, 96, 100, 192, 1000, 65535,
 				 65537, 131072, UINT32_MAX, 0x80000000u };
 	const struct { uint32_t w; size_t words; } good[] = {
 		{ 64, 2 }, { 128, 4 }, { 256, 8 }, { 1024, 32 }, { 4096, 128 },
@@ -807,6 +807,32 @@ test_init(void **state)
 	}
 }
 
+/* Window 0: anti-replay off. Every number passes, duplicates and 0 too,
+ * nothing is written but top; refused with ESN. */
+static void
+test_window_off(void **state)
+{
+	uint64_t buf[4] = { 0 };
+	struct replay_window *w = (struct replay_window *)buf;
+	const uint32_t seqs[] = { 5, 5, 1, 0, UINT32_MAX, 3, 3 };
+	uint64_t s64;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(replay_window_size_bytes(REPLAY_WINDOW_OFF),
+			 sizeof(struct replay_window));
+	assert_int_equal(replay_window_init(w, REPLAY_WINDOW_OFF, true), -EINVAL);
+	assert_int_equal(replay_window_init(w, REPLAY_WINDOW_OFF, false), 0);
+	for (i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++) {
+		s64 = UINT64_MAX;
+		assert_int_equal(replay_window_check(w, seqs[i], &s64), OK);
+		assert_int_equal(s64, seqs[i]);
+		assert_int_equal(replay_window_update(w, s64), OK);
+	}
+	assert_int_equal(w->top, UINT32_MAX);
+	assert_int_equal(w->size, 0);
+}
+
 static void
 test_names(void **state)
 {
@@ -839,6 +865,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_window_off),
 		cmocka_unit_test(test_check_readonly),
 		SIZED(test_table_plain, W64),
 		SIZED(test_table_plain, W128),

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker's ESP stages. Inbound: SPI -> SA through the per-lcore cache,
+ * packets grouped by SA, one decrypt burst per group. Outbound: SPD lookup
+ * for the burst, grouped by SA, checks that need the whole packet (TTL,
+ * DF against the path MTU), one encrypt burst per group. Results join the
+ * burst's forwarding list.
+ *
+ * One writer per SA: an SA belongs to one worker (sa->owner), which alone
+ * moves its replay window, sequence number and counters, so none of them
+ * needs an atomic. A packet that arrives on another worker (RSS spreads
+ * the flows of one outbound SA; a NAT rebinding moves an inbound one) is
+ * passed to the owner over its hand-off ring and keeps its order there.
+ */
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_ip.h>
+#include <rte_ring.h>
+
+#include "ipsec.h"
+#include "lib/pkt/pkt_ipv4.h"
+#include "lib/sa/sad.h"
+#include "lib/spd/spd.h"
+#include "worker_priv.h"
+
+enum {
+	TUNNEL_IP_LEN = 20,
+	NATT_UDP_LEN = 8,
+};
+
+/* Collect the packets of mb[from..n) whose key equals key[from] into g[],
+ * marking them done; returns how many. Bursts are short and usually hold
+ * one or a few SAs, so a linear pass beats sorting. */
+static uint16_t group_of(void *const key[], uint16_t from, uint16_t n, bool done[],
+			 struct rte_mbuf *const mb[], const uint16_t off[],
+			 struct rte_mbuf *g[], uint16_t goff[])
+{
+	uint16_t j, k = 0;
+
+	for (j = from; j < n; j++) {
+		if (done[j] || key[j] != key[from])
+			continue;
+		done[j] = true;
+		g[k] = mb[j];
+		goff[k++] = off[j];
+	}
+	return k;
+}
+
+static void handoff(struct worker_ctx *w, struct burst_sort *s, uint16_t owner,
+		    enum ctl_reason why, uint32_t sa_id, struct rte_mbuf *g[],
+		    const uint16_t off[], uint16_t k)
+{
+	struct rte_ring *r = w->gw->workers[owner]->handoff;
+	uint16_t i, q;
+
+	for (i = 0; i < k; i++) {
+		struct ctl_meta *md = ctl_meta(g[i]);
+
+		md->reason = (uint8_t)why;
+		md->esp_off = off[i];
+		md->l3_off = off[i];
+		md->sa_id = sa_id;
+	}
+	q = (uint16_t)rte_ring_mp_enqueue_burst(r, (void **)g, k, NULL);
+	cnt_add(&w->stats->handoff, q);
+	for (i = q; i < k; i++)
+		drop(w, s, g[i], GW_DROP_HANDOFF_FULL);
+}
+
+/* Tell the control lcore once per limit; if its ring is full, the next
+ * burst of the SA tries again. */
+static void lifetime_check(struct worker_ctx *w, uint32_t id, const struct sa_lifetime *l,
+			   const struct sa_counters *c, uint8_t *expiry)
+{
+	static const enum ipsec_event_kind kind[2] = { IPSEC_EV_SOFT, IPSEC_EV_HARD };
+	const uint64_t bytes[2] = { l->soft_bytes, l->hard_bytes };
+	const uint64_t pkts[2] = { l->soft_packets, l->hard_packets };
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		uint8_t flag = i == 0 ? SA_EXPIRY_SOFT : SA_EXPIRY_HARD;
+
+		if (*expiry & flag)
+			continue;
+		if ((bytes[i] != 0 && c->bytes >= bytes[i]) ||
+		    (pkts[i] != 0 && c->packets >= pkts[i])) {
+			uintptr_t ev = ipsec_event_word(id, kind[i]);
+
+			if (rte_ring_mp_enqueue(w->ipsec->events, (void *)ev) == 0)
+				*expiry |= flag;
+		}
+	}
+}
+
+static inline bool has_lifetime(const struct sa_lifetime *l)
+{
+	return (l->soft_bytes | l->hard_bytes | l->soft_packets | l->hard_packets) != 0;
+}
+
+/* How many of k packets an SA may still carry before its hard packet
+ * limit; the rest are dropped, so the limit is never passed. */
+static inline uint16_t hard_room(const struct sa_lifetime *l, const struct sa_counters *c,
+				 uint16_t k)
+{
+	if (likely(l->hard_packets == 0))
+		return k;
+	if (c->packets >= l->hard_packets)
+		return 0;
+	return (uint16_t)RTE_MIN((uint64_t)k, l->hard_packets - c->packets);
+}
+
+static inline bool is_local(const struct gw *gw, uint32_t dst)
+{
+	unsigned int i;
+
+	for (i = 0; i < gw->cls.n_local; i++)
+		if (gw->cls.local_addr[i] == dst)
+			return true;
+	return false;
+}
+
+static void count_rejects(struct worker_ctx *w, struct burst_sort *s, struct rte_mbuf *g[],
+			  const uint8_t why[], uint16_t from, uint16_t k, uint64_t *sa_drops)
+{
+	uint16_t i;
+
+	for (i = from; i < k; i++) {
+		cnt_add(&w->stats->esp_drop[why[i]], 1);
+		s->drop[s->n_drop++] = g[i];
+	}
+	*sa_drops += k - from;
+}
+
+static void expired(struct worker_ctx *w, struct burst_sort *s, struct rte_mbuf *g[],
+		    uint16_t from, uint16_t k, uint64_t *sa_drops)
+{
+	uint16_t i;
+
+	for (i = from; i < k; i++)
+		drop(w, s, g[i], GW_DROP_SA_EXPIRED);
+	*sa_drops += k - from;
+}
+
+/* ---- inbound -------------------------------------------------------------- */
+
+static void inbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa_inb *sa,
+			  struct rte_mbuf *g[], uint16_t off[], uint16_t k)
+{
+	uint8_t why[ESPGW_MAX_BURST];
+	uint16_t i, ok, room;
+
+	if (unlikely(sa->owner != w->id)) {
+		handoff(w, s, sa->owner, CTL_HANDOFF_ESP_IN, sa->id, g, off, k);
+		return;
+	}
+	room = unlikely(sa->expiry & SA_EXPIRY_HARD) ? 0 : hard_room(&sa->life, &sa->cnt, k);
+	if (unlikely(room < k))
+		expired(w, s, g, room, k, &sa->drops);
+	if (room == 0)
+		return;
+	ok = esp_inb_select(sa)(sa, w->eng, w->eng_ctx, g, off, room, why);
+	cnt_add(&w->stats->esp_ok_in, ok);
+	count_rejects(w, s, g, why, ok, room, &sa->drops);
+	for (i = 0; i < ok; i++) {
+		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
+			g[i], const struct rte_ipv4_hdr *, ESP_L2_LEN);
+
+		if (unlikely(is_local(w->gw, rte_be_to_cpu_32(ip->dst_addr))))
+			drop(w, s, g[i], GW_DROP_ESP_TO_LOCAL);
+		else
+			to_fwd(s, g[i], ESP_L2_LEN, 0);
+	}
+	if (unlikely(has_lifetime(&sa->life)))
+		lifetime_check(w, sa->id, &sa->life, &sa->cnt, &sa->expiry);
+}
+
+void worker_esp_inbound(struct worker_ctx *w, struct burst_sort *s,
+			struct rte_mbuf *mb[], const uint16_t esp_off[], uint16_t n)
+{
+	uint32_t spi[ESPGW_MAX_BURST];
+	void *sa[ESPGW_MAX_BURST];
+	bool done[ESPGW_MAX_BURST] = { false };
+	struct rte_mbuf *g[ESPGW_MAX_BURST];
+	uint16_t goff[ESPGW_MAX_BURST];
+	uint16_t i, k;
+
+	if (unlikely(n == 0 || n > ESPGW_MAX_BURST))
+		return;
+	for (i = 0; i < n; i++) {
+		rte_be32_t v;
+
+		/* classify saw at least the SPI and sequence number */
+		memcpy(&v, rte_pktmbuf_mtod_offset(mb[i], const uint8_t *, esp_off[i]), 4);
+		spi[i] = rte_be_to_cpu_32(v);
+	}
+	sad_lookup_burst(w->sadc, spi, n, sa);
+	for (i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		if (unlikely(sa[i] == NULL)) {
+			done[i] = true;
+			drop(w, s, mb[i], GW_DROP_ESP_NO_SA);
+			continue;
+		}
+		k = group_of(sa, i, n, done, mb, esp_off, g, goff);
+		inbound_group(w, s, sa[i], g, goff, k);
+	}
+}
+
+/* ---- outbound ------------------------------------------------------------- */
+
+/* Largest inner packet that fits the path MTU once encapsulated: what an
+ * ICMP "fragmentation needed" tells the sender (RFC 1191, RFC 4301 §8.2). */
+static uint16_t inner_mtu(const struct sa_outb *sa)
+{
+	uint32_t hdr = ESP_HDR_LEN + ESP_IV_LEN + ESP_ICV_LEN +
+		(sa->mode == SA_MODE_TUNNEL ? TUNNEL_IP_LEN : 0) +
+		((sa->flags & SA_F_NATT) ? NATT_UDP_LEN : 0);
+	uint32_t room;
+
+	if (sa->path_mtu <= hdr + ESP_TRAILER_LEN + 68)
+		return 68;      /* RFC 791: every link carries 68 */
+	/* the ESP payload is padded to 4 bytes and ends with 2 trailer bytes */
+	room = ((sa->path_mtu - hdr) & ~3u) - ESP_TRAILER_LEN;
+	return (uint16_t)room;
+}
+
+/* Per packet before encryption: TTL (the inner packet is forwarded, RFC
+ * 4301 §5.1.2), DF against the path MTU. Survivors stay in g[], in order. */
+static uint16_t outbound_checks(struct worker_ctx *w, struct burst_sort *s,
+				const struct sa_outb *sa, struct rte_mbuf *g[], uint16_t k)
+{
+	const uint16_t mtu_in = inner_mtu(sa);
+	uint16_t i, n = 0;
+
+	for (i = 0; i < k; i++) {
+		struct rte_mbuf *m = g[i];
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
+								  ESP_L2_LEN);
+
+		if (unlikely(ip->time_to_live <= 1)) {
+			to_ctl(s, m, CTL_TTL_EXCEEDED, ESP_L2_LEN);
+			continue;
+		}
+		if (unlikely(rte_be_to_cpu_16(ip->total_length) > mtu_in) &&
+		    (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG))) {
+			ctl_meta(m)->mtu = mtu_in;
+			to_ctl(s, m, CTL_MTU_EXCEEDED, ESP_L2_LEN);
+			continue;
+		}
+		/* too big without DF: encrypted whole, the ESP packet is
+		 * fragmented on the way out (forwarding's MTU check) */
+		pkt_ipv4_ttl_decrement(ip);
+		g[n++] = m;
+	}
+	return n;
+}
+
+static void outbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa_outb *sa,
+			   struct rte_mbuf *g[], uint16_t off[], uint16_t k)
+{
+	uint8_t why[ESPGW_MAX_BURST];
+	uint16_t i, ok, room;
+
+	if (unlikely(sa->owner != w->id)) {
+		handoff(w, s, sa->owner, CTL_HANDOFF_ESP_OUT, sa->id, g, off, k);
+		return;
+	}
+	room = unlikely(sa->expiry & SA_EXPIRY_HARD) ? 0 : hard_room(&sa->life, &sa->cnt, k);
+	if (unlikely(room < k))
+		expired(w, s, g, room, k, &sa->drops);
+	room = outbound_checks(w, s, sa, g, room);
+	if (room == 0)
+		return;
+	ok = esp_outb_select(sa)(sa, w->eng, w->eng_ctx, g, room, why);
+	cnt_add(&w->stats->esp_ok_out, ok);
+	count_rejects(w, s, g, why, ok, room, &sa->drops);
+	for (i = 0; i < ok; i++)
+		to_fwd(s, g[i], ESP_L2_LEN, 1);
+	if (unlikely(has_lifetime(&sa->life)))
+		lifetime_check(w, sa->id, &sa->life, &sa->cnt, &sa->expiry);
+}
+
+/* Group packets by SA and encrypt; sa[i] NULL entries were handled. */
+static void outbound_by_sa(struct worker_ctx *w, struct burst_sort *s, void *sa[],
+			   struct rte_mbuf *mb[], const uint16_t l3[], uint16_t n)
+{
+	bool done[ESPGW_MAX_BURST] = { false };
+	struct rte_mbuf *g[ESPGW_MAX_BURST];
+	uint16_t goff[ESPGW_MAX_BURST];
+	uint16_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		k = group_of(sa, i, n, done, mb, l3, g, goff);
+		outbound_group(w, s, sa[i], g, goff, k);
+	}
+}
+
+void worker_esp_outbound(struct worker_ctx *w, struct burst_sort *s,
+			 struct rte_mbuf *mb[], const uint16_t l3_off[], uint16_t n)
+{
+	const struct ipsec *ip = w->ipsec;
+	uint32_t res[ESPGW_MAX_BURST];
+	void *sa[ESPGW_MAX_BURST];
+	struct rte_mbuf *p[ESPGW_MAX_BURST];
+	uint16_t pl3[ESPGW_MAX_BURST];
+	uint16_t i, np = 0;
+
+	spd_lookup_burst(ip->spd, mb, l3_off, n, res);
+	for (i = 0; i < n; i++) {
+		switch (spd_action(res[i])) {
+		case SPD_BYPASS:
+			to_fwd(s, mb[i], l3_off[i], 0);
+			break;
+		case SPD_PROTECT:
+			sa[np] = __atomic_load_n(&ip->out[spd_sa(res[i])], __ATOMIC_ACQUIRE);
+			if (unlikely(sa[np] == NULL || l3_off[i] != ESP_L2_LEN)) {
+				drop(w, s, mb[i], GW_DROP_SPD_NO_SA);
+				break;
+			}
+			pl3[np] = l3_off[i];
+			p[np++] = mb[i];
+			break;
+		default:
+			drop(w, s, mb[i], GW_DROP_SPD_DISCARD);
+			break;
+		}
+	}
+	if (np > 0)
+		outbound_by_sa(w, s, sa, p, pl3, np);
+}
+
+/* ---- hand-off: packets of SAs this worker owns, from other workers -------- */
+
+void worker_esp_handoff_poll(struct worker_ctx *w, struct burst_sort *s)
+{
+	struct rte_mbuf *mb[ESPGW_MAX_BURST];
+	struct rte_mbuf *in[ESPGW_MAX_BURST], *out[ESPGW_MAX_BURST];
+	uint16_t in_off[ESPGW_MAX_BURST], out_l3[ESPGW_MAX_BURST];
+	void *sa[ESPGW_MAX_BURST];
+	uint16_t i, n, n_in = 0, n_out = 0;
+
+	n = (uint16_t)rte_ring_sc_dequeue_burst(w->handoff, (void **)mb, ESPGW_MAX_BURST,
+						NULL);
+	for (i = 0; i < n; i++) {
+		const struct ctl_meta *md = ctl_meta(mb[i]);
+
+		if (md->reason == CTL_HANDOFF_ESP_IN) {
+			in_off[n_in] = md->esp_off;
+			in[n_in++] = mb[i];
+			continue;
+		}
+		/* the SA may have gone since the other worker saw it */
+		sa[n_out] = md->sa_id < IPSEC_SA_MAX ?
+			__atomic_load_n(&w->ipsec->out[md->sa_id], __ATOMIC_ACQUIRE) : NULL;
+		if (sa[n_out] == NULL) {
+			drop(w, s, mb[i], GW_DROP_SPD_NO_SA);
+			continue;
+		}
+		out_l3[n_out] = md->l3_off;
+		out[n_out++] = mb[i];
+	}
+	if (n_in > 0)
+		worker_esp_inbound(w, s, in, in_off, n_in);
+	if (n_out > 0)
+		outbound_by_sa(w, s, sa, out, out_l3, n_out);
+	worker_burst_finish(w, s);
+}
