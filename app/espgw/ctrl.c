@@ -83,6 +83,7 @@ void ctrl_tx(struct ctrl_ctx *c, uint16_t port, struct rte_mbuf *m)
 	if (!gw_port_by_ethdev(c->gw, port)->ctrl_txq) {
 		/* no queue of our own here: worker 0 sends it for us */
 		m->port = port;
+		ctl_meta(m)->reason = 0;   /* as it is, not CTL_LOCAL_OUT */
 		if (rte_ring_sp_enqueue(c->gw->ctrl_tx_ring, m) != 0)
 			ctrl_drop(c, m, GW_DROP_TX_FULL);
 		return; /* worker 0 counts it when it leaves */

@@ -9,7 +9,10 @@
 #include <rte_ip.h>
 #include <rte_ip_frag.h>
 
+#include <rte_ring.h>
+
 #include "ctrl_priv.h"
+#include "ipsec.h"
 #include "lib/ctl/ctl.h"
 #include "lib/pkt/pkt_ipv4.h"
 #include "lib/route/arp.h"
@@ -61,6 +64,20 @@ void ctrl_neigh_output(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
 
 /* A packet the gateway originates: IPv4 at byte 14, L2 still to fill. */
 void ctrl_ip_output(struct ctrl_ctx *c, struct rte_mbuf *m)
+{
+	if (c->gw->ipsec->spd != NULL) {
+		/* what we originate obeys the policies too (RFC 4301 §5.1):
+		 * an echo reply into a tunnel is encrypted. Worker 0 owns the
+		 * SPD path; it routes the packet itself. */
+		ctl_meta(m)->reason = CTL_LOCAL_OUT;
+		if (rte_ring_sp_enqueue(c->gw->ctrl_tx_ring, m) != 0)
+			ctrl_drop(c, m, GW_DROP_TX_FULL);
+		return;
+	}
+	ctrl_route_output(c, m);
+}
+
+void ctrl_route_output(struct ctrl_ctx *c, struct rte_mbuf *m)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);

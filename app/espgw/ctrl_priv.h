@@ -30,6 +30,8 @@ void ctrl_neigh_drop(void *arg, struct rte_mbuf *m);
 void ctrl_neigh_output(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
 		       uint32_t nh_addr);
 void ctrl_ip_output(struct ctrl_ctx *c, struct rte_mbuf *m);
+/* ctrl_ip_output() without the SPD: route, resolve, send */
+void ctrl_route_output(struct ctrl_ctx *c, struct rte_mbuf *m);
 void ctrl_icmp_echo(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off);
 void ctrl_icmp_error(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off,
 		     int err, uint16_t mtu);

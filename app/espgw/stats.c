@@ -48,7 +48,7 @@ const char *const gw_drop_help[GW_DROP_MAX] = {
 	[GW_DROP_SPD_DISCARD] = "outbound: a discard policy matched, or no policy did",
 	[GW_DROP_SPD_NO_SA] = "outbound: the protect policy's SA is not installed",
 	[GW_DROP_HANDOFF_FULL] = "the worker owning the packet's SA is backlogged",
-	[GW_DROP_ESP_TO_LOCAL] = "decrypted packet addressed to the gateway itself (not served through tunnels yet)",
+	[GW_DROP_ESP_TO_LOCAL] = "decrypted packet for the gateway that no local service takes (only ICMP echo is answered through tunnels)",
 };
 
 const char *const gw_event_names[GW_EV_MAX] = {

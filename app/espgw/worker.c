@@ -187,10 +187,24 @@ static void send_for_ctrl(struct worker_ctx *w)
 	struct rte_mbuf *mb[ESPGW_MAX_BURST];
 	unsigned int i, n;
 
+	struct rte_mbuf *local[ESPGW_MAX_BURST];
+	unsigned int n_local = 0;
+
 	n = rte_ring_sc_dequeue_burst(w->gw->ctrl_tx_ring, (void **)mb,
 				      ESPGW_MAX_BURST, NULL);
-	for (i = 0; i < n; i++)
-		tx_enqueue(w, mb[i]->port, mb[i]);
+	for (i = 0; i < n; i++) {
+		if (unlikely(ctl_meta(mb[i])->reason == CTL_LOCAL_OUT))
+			local[n_local++] = mb[i];
+		else
+			tx_enqueue(w, mb[i]->port, mb[i]);
+	}
+	if (n_local > 0) {
+		struct burst_sort s;
+
+		s.n_fwd = s.n_esp = s.n_out = s.n_ctl = s.n_drop = 0;
+		worker_esp_local_out(w, &s, local, (uint16_t)n_local);
+		worker_burst_finish(w, &s);
+	}
 }
 
 /* One round over every port; returns the number of packets received. */

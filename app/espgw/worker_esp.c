@@ -145,6 +145,28 @@ static void expired(struct worker_ctx *w, struct burst_sort *s, struct rte_mbuf 
 
 /* ---- inbound -------------------------------------------------------------- */
 
+/* A decrypted packet for the gateway itself: through a tunnel (a ping to
+ * the inside address) or in transport mode. The control lcore answers
+ * echo requests, and its reply goes through the SPD like all it sends;
+ * nothing else is served through tunnels yet. ESP checked the header. */
+static void deliver_local(struct worker_ctx *w, struct burst_sort *s, struct rte_mbuf *m,
+			  const struct rte_ipv4_hdr *ip)
+{
+	const uint16_t ihl = (uint16_t)((ip->version_ihl & 0xf) * 4);
+	const uint8_t *icmp = (const uint8_t *)ip + ihl;
+
+	if (ip->next_proto_id == IPPROTO_ICMP &&
+	    rte_be_to_cpu_16(ip->total_length) >= ihl + 8 &&
+	    rte_pktmbuf_data_len(m) >= ESP_L2_LEN + ihl + 8 &&
+	    (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK |
+						     RTE_IPV4_HDR_MF_FLAG)) == 0 &&
+	    icmp[0] == RTE_IP_ICMP_ECHO_REQUEST && icmp[1] == 0) {
+		to_ctl(s, m, CTL_ICMP_ECHO, ESP_L2_LEN);
+		return;
+	}
+	drop(w, s, m, GW_DROP_ESP_TO_LOCAL);
+}
+
 static void inbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa_inb *sa,
 			  struct rte_mbuf *g[], uint16_t off[], uint16_t k)
 {
@@ -168,7 +190,7 @@ static void inbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa_
 			g[i], const struct rte_ipv4_hdr *, ESP_L2_LEN);
 
 		if (unlikely(is_local(w->gw, rte_be_to_cpu_32(ip->dst_addr))))
-			drop(w, s, g[i], GW_DROP_ESP_TO_LOCAL);
+			deliver_local(w, s, g[i], ip);
 		else
 			to_fwd(s, g[i], ESP_L2_LEN, 0);
 	}
@@ -332,6 +354,38 @@ void worker_esp_outbound(struct worker_ctx *w, struct burst_sort *s,
 	}
 	if (np > 0)
 		outbound_by_sa(w, s, sa, p, pl3, np);
+}
+
+void worker_esp_local_out(struct worker_ctx *w, struct burst_sort *s,
+			  struct rte_mbuf *mb[], uint16_t n)
+{
+	const struct ipsec *ip = w->ipsec;
+	uint32_t res[ESPGW_MAX_BURST];
+	uint16_t l3[ESPGW_MAX_BURST];
+	void *sa[ESPGW_MAX_BURST];
+	struct rte_mbuf *p[ESPGW_MAX_BURST];
+	uint16_t i, np = 0;
+
+	if (unlikely(n == 0 || n > ESPGW_MAX_BURST))
+		return;
+	for (i = 0; i < n; i++)
+		l3[i] = ESP_L2_LEN;
+	spd_lookup_burst(ip->spd, mb, l3, n, res);
+	for (i = 0; i < n; i++) {
+		if (spd_action(res[i]) == SPD_PROTECT) {
+			sa[np] = __atomic_load_n(&ip->out[spd_sa(res[i])], __ATOMIC_ACQUIRE);
+			if (sa[np] != NULL) {
+				p[np++] = mb[i];
+				continue;
+			}
+		}
+		/* no protect policy: the gateway's own traffic (ICMP errors,
+		 * later IKE) leaves in the clear; the default discard is for
+		 * what the protected network sends */
+		to_fwd(s, mb[i], ESP_L2_LEN, 1);
+	}
+	if (np > 0)
+		outbound_by_sa(w, s, sa, p, l3, np);
 }
 
 /* ---- hand-off: packets of SAs this worker owns, from other workers -------- */

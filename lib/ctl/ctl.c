@@ -22,6 +22,7 @@ const char *const ctl_reason_names[CTL_REASON_MAX] = {
 	[CTL_MTU_EXCEEDED] = "mtu_exceeded",
 	[CTL_HANDOFF_ESP_IN] = "handoff_esp_in",
 	[CTL_HANDOFF_ESP_OUT] = "handoff_esp_out",
+	[CTL_LOCAL_OUT] = "local_out",
 };
 
 int ctl_meta_register(void)

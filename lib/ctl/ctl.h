@@ -27,6 +27,8 @@ enum ctl_reason {
 	/* between workers (not for the control lcore): to the SA's owner */
 	CTL_HANDOFF_ESP_IN,     /* ESP at esp_off, look the SPI up again */
 	CTL_HANDOFF_ESP_OUT,    /* plain IPv4 at l3_off, for SA handle sa_id */
+	/* control -> worker 0 */
+	CTL_LOCAL_OUT,          /* the gateway's own IPv4 packet: SPD, then route */
 	CTL_REASON_MAX
 };
 
