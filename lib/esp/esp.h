@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ESP tunnel mode, IPv4 in IPv4, AES-GCM-16 (RFC 4303, RFC 4106), raw or in
- * UDP (RFC 3948). Bursts of one SA each, on the worker lcore that owns the
- * SA; the caller groups packets by SA, counts drops and frees the rejects.
+ * ESP, AES-GCM-16 (RFC 4303, RFC 4106), raw or in UDP (RFC 3948): tunnel
+ * mode IPv4 in IPv4 and transport mode over IPv4. Bursts of one SA each, on
+ * the worker lcore that owns the SA; the caller groups packets by SA, counts
+ * drops and frees the rejects.
  */
 #ifndef ESPGW_ESP_H
 #define ESPGW_ESP_H
@@ -24,21 +25,26 @@ enum {
 
 /*
  * Why a packet was refused, both directions. ESP_DROP_NONE is 0; keep
- * esp_drop_names[] and esp_drop_help[] in step.
+ * esp_drop_names[] and esp_drop_help[] in step. Inbound reasons come first,
+ * up to ESP_DROP_SELECTOR_MISMATCH; the outbound-only ones follow.
  */
 enum esp_drop {
 	ESP_DROP_NONE = 0,
 	ESP_DROP_ESP_SHORT,         /* fewer bytes than the smallest ESP packet */
 	ESP_DROP_ESP_BAD_LEN,       /* ESP payload not a multiple of 4 bytes */
 	ESP_DROP_ESP_CHAINED,       /* mbuf of several segments (not supported) */
+	ESP_DROP_OUTER_MALFORMED,   /* transport: IHL does not lead to esp_off */
 	ESP_DROP_REPLAY_DUP,        /* as REPLAY_DUP */
 	ESP_DROP_REPLAY_OLD,        /* as REPLAY_OLD */
 	ESP_DROP_REPLAY_ZERO,       /* as REPLAY_ZERO */
 	ESP_DROP_REPLAY_WRAP,       /* as REPLAY_WRAP */
 	ESP_DROP_AUTH_FAILED,       /* ICV did not verify */
 	ESP_DROP_BAD_PAD,           /* pad length or pad bytes wrong */
-	ESP_DROP_BAD_NEXT_HEADER,   /* next header not 4 (IPv4) */
-	ESP_DROP_INNER_MALFORMED,   /* inner IPv4 header inconsistent */
+	ESP_DROP_BAD_NEXT_HEADER,   /* tunnel: not 4 (IPv4); transport: 4 or 41 */
+	ESP_DROP_DUMMY,             /* next header 59: dummy packet (§2.6) */
+	ESP_DROP_INNER_MALFORMED,   /* inner IPv4 header inconsistent; transport:
+				     * TCP/UDP too short to fix (NAT-T), or an
+				     * outbound fragment */
 	ESP_DROP_SELECTOR_MISMATCH, /* inner addresses outside the SA selector */
 	ESP_DROP_SEQ_OVERFLOW,      /* outbound: sequence number space used up */
 	ESP_DROP_NO_ROOM,           /* outbound: no head- or tailroom */
@@ -93,7 +99,35 @@ esp_inb_tun_fn esp_inb_tun_select(const struct sa_inb *sa);
 typedef esp_inb_tun_fn esp_inb_fn;
 typedef esp_outb_tun_fn esp_outb_fn;
 
-/** The handler for @p sa's mode and flags; NULL for a mode not built in. */
+/**
+ * The transport-mode handler (RFC 4303 §3.1.1) for @p sa's flags (ESN,
+ * NAT-T): choose once at SA setup. Same contract as esp_inb_tun_burst()
+ * but for what lies around ESP:
+ *
+ * mb[i] is one segment: Ethernet (14), the IPv4 header at 14 with options
+ * if any, its IHL leading exactly to esp_off[i] (or, with SA_F_NATT, to the
+ * UDP header at esp_off[i] - 8; else outer_malformed), the ESP packet up to
+ * the end of the data. After the replay check, ICV, window update and
+ * trailer check as for tunnel, the next header must not be 4 or 41
+ * (bad_next_header: IP in IP is tunnel mode) nor 59 (dummy, RFC 4303 §2.6),
+ * and the header's addresses must match sa->sel (selector_mismatch).
+ *
+ * On return mb[0 .. ret-1] hold the plain IPv4 packet at offset 14 after an
+ * Ethernet header of zero addresses and type 0x0800: the same IPv4 header
+ * (options, TTL, ID, flags, TOS kept) moved up to the decrypted payload,
+ * with protocol = the ESP next header, total length and header checksum
+ * rewritten; data_len = pkt_len = 14 + the IPv4 length, l2_len 14, l3_len
+ * IHL * 4. With SA_F_NATT a TCP or a UDP checksum (not 0) is recomputed
+ * over the rebuilt header's addresses, which a NAT changed (RFC 3948
+ * §3.1.2), a TCP or UDP payload too short for its header being refused
+ * (inner_malformed); without NAT-T the payload is the sender's byte for
+ * byte. NAT-T rebinding as tunnel. Rejects, ownership and thread context as
+ * esp_inb_tun_burst().
+ */
+esp_inb_fn esp_inb_trs_select(const struct sa_inb *sa);
+
+/** The handler for @p sa's mode (esp_inb_tun_select(),
+ * esp_inb_trs_select()) and flags; NULL for an unknown mode. */
 esp_inb_fn esp_inb_select(const struct sa_inb *sa);
 
 /**
@@ -122,7 +156,28 @@ uint16_t esp_outb_tun_burst(struct sa_outb *sa, const struct aead_engine *eng,
 /** The handler for @p sa's flags (ESN, NAT-T): choose once at SA setup. */
 esp_outb_tun_fn esp_outb_tun_select(const struct sa_outb *sa);
 
-/** The handler for @p sa's mode and flags; NULL for a mode not built in. */
+/**
+ * The transport-mode handler (RFC 4303 §3.1.1) for @p sa's flags (ESN,
+ * NAT-T): choose once at SA setup. Same contract as esp_outb_tun_burst()
+ * but for the framing:
+ *
+ * mb[i] is one segment holding an IPv4 packet at offset 14 (options
+ * allowed; a fragment is refused as inner_malformed, RFC 4303 §3.3: ESP
+ * transport protects whole datagrams). It leaves as 14 bytes of Ethernet
+ * room (zero addresses, type 0x0800), the same IPv4 header (options, source,
+ * TTL, ID, DF, TOS kept) with protocol 50, or 17 and, with SA_F_NATT, the
+ * destination sa_peer_addr(sa->peer) and a UDP header sa->local_port ->
+ * sa_peer_port(sa->peer) of checksum 0 (RFC 3948 §2.1), total length and
+ * header checksum rewritten; then the ESP header, the explicit IV (the
+ * 64-bit sequence number), the transport payload, padding 1, 2, 3, ... to 4
+ * bytes, pad length, next header = the original protocol, and the ICV.
+ * Rejects (seq_overflow, no_room, too_big against sa->mtu, crypto_failed)
+ * as esp_outb_tun_burst(); a too_big reject is unchanged.
+ */
+esp_outb_fn esp_outb_trs_select(const struct sa_outb *sa);
+
+/** The handler for @p sa's mode (esp_outb_tun_select(),
+ * esp_outb_trs_select()) and flags; NULL for an unknown mode. */
 esp_outb_fn esp_outb_select(const struct sa_outb *sa);
 
 #endif /* ESPGW_ESP_H */

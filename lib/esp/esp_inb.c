@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ESP inbound, tunnel mode, AES-GCM-16 (RFC 4303 §3.4, RFC 4106), raw or in
- * UDP (RFC 3948). Two passes per chunk: parse and check the replay window,
- * then one decrypt burst, then verify the trailer and inner header and
- * strip the outer packet. Worker lcore owning the SA.
+ * ESP inbound, tunnel and transport mode, AES-GCM-16 (RFC 4303 §3.4,
+ * RFC 4106), raw or in UDP (RFC 3948). Two passes per chunk: parse and check
+ * the replay window, then one decrypt burst, then verify the trailer and
+ * either strip the outer packet (tunnel) or move the IPv4 header up to the
+ * decrypted payload (transport). One always-inline body, specialised by
+ * constant mode and flags. Worker lcore owning the SA.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,6 +15,8 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
 
 #include "lib/esp/esp.h"
 #include "lib/esp/esp_priv.h"
@@ -23,6 +27,10 @@ enum {
 	OUTER_IP_LEN = 20,
 	UDP_LEN = 8,
 	NH_IPV4 = 4,            /* IANA protocol number of IP-in-IP */
+	NH_IPV6 = 41,
+	NH_NONE = 59,           /* RFC 4303 §2.6: dummy packet (TFC) */
+	TCP_CKSUM_OFF = 16,     /* RFC 9293 §3.1 */
+	UDP_CKSUM_OFF = 6,      /* RFC 768 */
 };
 
 const char *const esp_drop_names[ESP_DROP_MAX] = {
@@ -30,6 +38,7 @@ const char *const esp_drop_names[ESP_DROP_MAX] = {
 	[ESP_DROP_ESP_SHORT] = "esp_short",
 	[ESP_DROP_ESP_BAD_LEN] = "esp_bad_len",
 	[ESP_DROP_ESP_CHAINED] = "esp_chained",
+	[ESP_DROP_OUTER_MALFORMED] = "outer_malformed",
 	[ESP_DROP_REPLAY_DUP] = "replay_dup",
 	[ESP_DROP_REPLAY_OLD] = "replay_old",
 	[ESP_DROP_REPLAY_ZERO] = "replay_zero",
@@ -37,6 +46,7 @@ const char *const esp_drop_names[ESP_DROP_MAX] = {
 	[ESP_DROP_AUTH_FAILED] = "auth_failed",
 	[ESP_DROP_BAD_PAD] = "bad_pad",
 	[ESP_DROP_BAD_NEXT_HEADER] = "bad_next_header",
+	[ESP_DROP_DUMMY] = "dummy",
 	[ESP_DROP_INNER_MALFORMED] = "inner_malformed",
 	[ESP_DROP_SELECTOR_MISMATCH] = "selector_mismatch",
 	[ESP_DROP_SEQ_OVERFLOW] = "seq_overflow",
@@ -50,14 +60,16 @@ const char *const esp_drop_help[ESP_DROP_MAX] = {
 	[ESP_DROP_ESP_SHORT] = "ESP packet shorter than header, IV, trailer and ICV",
 	[ESP_DROP_ESP_BAD_LEN] = "ESP payload not a multiple of 4 bytes (RFC 4303 2.4)",
 	[ESP_DROP_ESP_CHAINED] = "packet in several mbuf segments, not supported",
+	[ESP_DROP_OUTER_MALFORMED] = "transport: IPv4 header length (IHL) does not end where ESP (or its UDP header) starts",
 	[ESP_DROP_REPLAY_DUP] = "sequence number already received",
 	[ESP_DROP_REPLAY_OLD] = "sequence number left of the anti-replay window",
 	[ESP_DROP_REPLAY_ZERO] = "sequence number 0",
 	[ESP_DROP_REPLAY_WRAP] = "ESN: the 64-bit sequence number would cycle",
 	[ESP_DROP_AUTH_FAILED] = "ICV did not verify (forged, corrupted or wrong key)",
 	[ESP_DROP_BAD_PAD] = "authenticated, but pad length or pad bytes wrong (RFC 4303 2.4)",
-	[ESP_DROP_BAD_NEXT_HEADER] = "authenticated, but the next header is not IPv4",
-	[ESP_DROP_INNER_MALFORMED] = "inner IPv4 header inconsistent with the decrypted length",
+	[ESP_DROP_BAD_NEXT_HEADER] = "authenticated, but the next header is not allowed (tunnel: not IPv4; transport: IP in IP, 4 or 41)",
+	[ESP_DROP_DUMMY] = "authenticated dummy packet (next header 59, RFC 4303 2.6), discarded as the RFC requires",
+	[ESP_DROP_INNER_MALFORMED] = "inner IPv4 header inconsistent with the decrypted length; transport: TCP/UDP shorter than its header (NAT-T), or outbound a fragment",
 	[ESP_DROP_SELECTOR_MISMATCH] = "inner addresses outside the SA traffic selector (RFC 4301 5.2)",
 	[ESP_DROP_SEQ_OVERFLOW] = "outbound sequence numbers used up: the SA must be rekeyed",
 	[ESP_DROP_NO_ROOM] = "no headroom or tailroom in the mbuf for ESP",
@@ -83,20 +95,40 @@ struct inb_chunk {
 	bool ok[ESPGW_MAX_BURST];
 	struct rte_mbuf *mb[ESPGW_MAX_BURST];
 	uint16_t off[ESPGW_MAX_BURST];
+	uint8_t hl[ESPGW_MAX_BURST];        /* transport: IPv4 header length */
 	uint64_t seq64[ESPGW_MAX_BURST];
 	uint8_t nonce[ESPGW_MAX_BURST][AEAD_IV_LEN];
 	uint8_t aad[ESPGW_MAX_BURST][AEAD_AAD_MAX];
 };
 
+/*
+ * Transport: the IPv4 header at 14 is kept, so its length must bring us
+ * exactly to the ESP header (or to the UDP header before it). Classify
+ * computed esp_off from the same IHL; this re-derives it from the bytes.
+ */
+static inline uint8_t
+inb_trs_hl(const struct rte_mbuf *m, uint16_t off, const bool natt,
+	   uint8_t *hl)
+{
+	uint8_t vihl = *rte_pktmbuf_mtod_offset(m, const uint8_t *, ESP_L2_LEN);
+	uint32_t len = (uint32_t)(vihl & RTE_IPV4_HDR_IHL_MASK) * 4;
+
+	if (unlikely((vihl >> 4) != 4 || len < OUTER_IP_LEN ||
+		     ESP_L2_LEN + len + (natt ? UDP_LEN : 0) != off))
+		return ESP_DROP_OUTER_MALFORMED;
+	*hl = (uint8_t)len;
+	return ESP_DROP_NONE;
+}
+
 /* Pass 1: lengths (RFC 4303 §2.4), replay check before decrypt (§3.4.3). */
 static __rte_always_inline uint8_t
 inb_prepare(const struct sa_inb *sa, struct inb_chunk *c, struct rte_mbuf *m,
-	    uint16_t off, const bool esn, const bool natt)
+	    uint16_t off, const bool esn, const bool natt, const bool trs)
 {
 	const uint16_t min_off = ESP_L2_LEN + OUTER_IP_LEN + (natt ? UDP_LEN : 0);
 	uint16_t j = c->n;
 	uint32_t len, ct;
-	uint8_t *esp;
+	uint8_t *esp, r;
 	rte_be32_t seql;
 	enum replay_verdict v;
 
@@ -105,6 +137,11 @@ inb_prepare(const struct sa_inb *sa, struct inb_chunk *c, struct rte_mbuf *m,
 	len = rte_pktmbuf_data_len(m);
 	if (unlikely(off < min_off || off > len || len - off < ESP_MIN_LEN))
 		return ESP_DROP_ESP_SHORT;
+	if (trs) {
+		r = inb_trs_hl(m, off, natt, &c->hl[j]);
+		if (unlikely(r != ESP_DROP_NONE))
+			return r;
+	}
 	ct = len - off - ESP_HDR_LEN - ESP_IV_LEN - ESP_ICV_LEN;
 	/* GCM needs no block alignment, but IV + ciphertext is 4-aligned */
 	if (unlikely((ct + ESP_IV_LEN) & 3))
@@ -118,6 +155,7 @@ inb_prepare(const struct sa_inb *sa, struct inb_chunk *c, struct rte_mbuf *m,
 	esp_nonce(c->nonce[j], sa->salt, esp + ESP_HDR_LEN);
 	c->op[j] = (struct aead_op){
 		.key = &sa->key,
+		.mb = m,
 		.iv = c->nonce[j],
 		.aad = c->aad[j],
 		.aad_len = esp_aad(c->aad[j], esp, c->seq64[j], esn),
@@ -148,10 +186,10 @@ inb_natt_rebind(struct sa_inb *sa, const struct rte_mbuf *m, uint16_t off)
 		__atomic_store_n(&sa->peer, now, __ATOMIC_RELEASE);
 }
 
-/* Trailer (RFC 4303 §2.4-2.6): pad bytes 1, 2, 3, ...; next header IPv4.
- * Returns the inner length through @p inner. */
+/* Trailer (RFC 4303 §2.4): pad bytes 1, 2, 3, ... Returns the payload
+ * length through @p inner and the next header through @p nh. */
 static inline uint8_t
-inb_trailer(const uint8_t *pt, uint32_t ct, uint32_t *inner)
+inb_trailer(const uint8_t *pt, uint32_t ct, uint32_t *inner, uint8_t *nh)
 {
 	uint32_t pad = pt[ct - 2], k;
 
@@ -160,19 +198,48 @@ inb_trailer(const uint8_t *pt, uint32_t ct, uint32_t *inner)
 	for (k = 0; k < pad; k++)
 		if (unlikely(pt[ct - 2 - pad + k] != k + 1))
 			return ESP_DROP_BAD_PAD;
-	if (unlikely(pt[ct - 1] != NH_IPV4))
-		return ESP_DROP_BAD_NEXT_HEADER;
+	*nh = pt[ct - 1];
 	*inner = ct - ESP_TRAILER_LEN - pad;
 	return ESP_DROP_NONE;
 }
 
-/* Inner IPv4 header against the decrypted length, then the selector
- * (RFC 4301 §5.2: the inner addresses must match the SA's). */
+/* Next header (RFC 4303 §2.6): 59 marks a dummy packet, discarded in both
+ * modes; a tunnel carries IPv4 only; transport carries anything but IP in
+ * IP (that is tunnel mode, RFC 4301 §4.1). */
+static __rte_always_inline uint8_t
+inb_next_header(uint8_t nh, const bool trs)
+{
+	if (unlikely(nh == NH_NONE))
+		return ESP_DROP_DUMMY;
+	if (trs)
+		return unlikely(nh == NH_IPV4 || nh == NH_IPV6) ?
+			ESP_DROP_BAD_NEXT_HEADER : ESP_DROP_NONE;
+	return unlikely(nh != NH_IPV4) ? ESP_DROP_BAD_NEXT_HEADER : ESP_DROP_NONE;
+}
+
+/* RFC 4301 §5.2: the packet's addresses must match the SA's selector. */
+static inline uint8_t
+inb_selector(const struct sa_inb *sa, const uint8_t *ip)
+{
+	rte_be32_t a;
+	uint32_t src, dst;
+
+	memcpy(&a, ip + 12, sizeof(a));
+	src = rte_be_to_cpu_32(a);
+	memcpy(&a, ip + 16, sizeof(a));
+	dst = rte_be_to_cpu_32(a);
+	if (unlikely(((src ^ sa->sel.src) & sa->sel.src_mask) != 0 ||
+		     ((dst ^ sa->sel.dst) & sa->sel.dst_mask) != 0))
+		return ESP_DROP_SELECTOR_MISMATCH;
+	return ESP_DROP_NONE;
+}
+
+/* Tunnel: inner IPv4 header against the decrypted length, then the
+ * selector over the inner addresses. */
 static inline uint8_t
 inb_inner(const struct sa_inb *sa, const uint8_t *pt, uint32_t len)
 {
 	struct rte_ipv4_hdr ip;
-	uint32_t src, dst;
 
 	if (unlikely(len < sizeof(ip)))
 		return ESP_DROP_INNER_MALFORMED;
@@ -182,41 +249,103 @@ inb_inner(const struct sa_inb *sa, const uint8_t *pt, uint32_t len)
 		     (uint32_t)(ip.version_ihl & 0xf) * 4 > len ||
 		     rte_be_to_cpu_16(ip.total_length) != len))
 		return ESP_DROP_INNER_MALFORMED;
-	src = rte_be_to_cpu_32(ip.src_addr);
-	dst = rte_be_to_cpu_32(ip.dst_addr);
-	if (unlikely(((src ^ sa->sel.src) & sa->sel.src_mask) != 0 ||
-		     ((dst ^ sa->sel.dst) & sa->sel.dst_mask) != 0))
-		return ESP_DROP_SELECTOR_MISMATCH;
+	return inb_selector(sa, pt);
+}
+
+/*
+ * Transport, with NAT-T: where the TCP or UDP checksum lies in the payload,
+ * 0 for none to fix. RFC 3948 §3.1.2: the sender summed addresses that a NAT
+ * changed, so the checksum is recomputed once the packet is rebuilt; a
+ * payload too short for its header cannot be fixed and is refused.
+ */
+static inline uint8_t
+inb_trs_cksum_at(uint8_t nh, const uint8_t *pt, uint32_t inner, uint32_t *at)
+{
+	*at = 0;
+	if (nh == IPPROTO_TCP) {
+		if (unlikely(inner < sizeof(struct rte_tcp_hdr)))
+			return ESP_DROP_INNER_MALFORMED;
+		*at = TCP_CKSUM_OFF;
+	} else if (nh == IPPROTO_UDP) {
+		if (unlikely(inner < sizeof(struct rte_udp_hdr)))
+			return ESP_DROP_INNER_MALFORMED;
+		/* RFC 768: 0 is no checksum; it stays none */
+		if (pt[UDP_CKSUM_OFF] != 0 || pt[UDP_CKSUM_OFF + 1] != 0)
+			*at = UDP_CKSUM_OFF;
+	}
 	return ESP_DROP_NONE;
 }
 
-/* Leave the inner packet at offset 14 after a blank Ethernet header. */
+/* Blank Ethernet header, and the NIC's checksum verdicts were about the
+ * packet as received: forget them. */
 static inline void
-inb_strip(struct rte_mbuf *m, uint16_t off, uint32_t inner)
+inb_l2(struct rte_mbuf *m)
 {
-	uint16_t start = off + ESP_HDR_LEN + ESP_IV_LEN;
-	struct rte_ether_hdr *eth;
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 
-	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - start - inner));
-	rte_pktmbuf_adj(m, (uint16_t)(start - ESP_L2_LEN));
-	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	memset(eth, 0, sizeof(*eth));
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-	/* the NIC's checksum verdicts were about the outer packet */
 	m->ol_flags &= ~(RTE_MBUF_F_RX_IP_CKSUM_MASK | RTE_MBUF_F_RX_L4_CKSUM_MASK |
 			 RTE_MBUF_F_RX_OUTER_IP_CKSUM_BAD |
 			 RTE_MBUF_F_RX_OUTER_L4_CKSUM_MASK);
 	m->l2_len = ESP_L2_LEN;
 }
 
+/* Tunnel: leave the inner packet at offset 14 after a blank Ethernet header. */
+static inline void
+inb_strip(struct rte_mbuf *m, uint16_t off, uint32_t inner)
+{
+	uint16_t start = off + ESP_HDR_LEN + ESP_IV_LEN;
+
+	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - start - inner));
+	rte_pktmbuf_adj(m, (uint16_t)(start - ESP_L2_LEN));
+	inb_l2(m);
+}
+
+/*
+ * Transport (RFC 4303 §3.1.1): move the IPv4 header (options too) from 14
+ * up against the decrypted payload, drop the ESP (and UDP) header and the
+ * trailer, then protocol = next header, total length and header checksum,
+ * and with NAT-T the TCP/UDP checksum at @p ck (0: none) over the header's
+ * addresses. TTL, ID, flags and TOS stay the sender's.
+ */
+static inline void
+inb_trs_rebuild(struct rte_mbuf *m, uint16_t off, uint32_t hl, uint32_t inner,
+		uint8_t nh, uint32_t ck)
+{
+	uint16_t start = off + ESP_HDR_LEN + ESP_IV_LEN;
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *), *ip;
+	struct rte_ipv4_hdr *h;
+	rte_be16_t w;
+
+	memmove(p + start - hl, p + ESP_L2_LEN, hl);
+	rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_data_len(m) - start - inner));
+	rte_pktmbuf_adj(m, (uint16_t)(start - hl - ESP_L2_LEN));
+	inb_l2(m);
+	m->l3_len = hl;
+	ip = rte_pktmbuf_mtod_offset(m, uint8_t *, ESP_L2_LEN);
+	h = (struct rte_ipv4_hdr *)ip;      /* packed: any alignment */
+	h->next_proto_id = nh;
+	h->total_length = rte_cpu_to_be_16((uint16_t)(hl + inner));
+	h->hdr_checksum = 0;
+	h->hdr_checksum = rte_ipv4_cksum(h);
+	if (ck != 0) {
+		memset(ip + hl + ck, 0, sizeof(w));
+		w = rte_ipv4_udptcp_cksum(h, ip + hl);
+		memcpy(ip + hl + ck, &w, sizeof(w));
+	}
+}
+
 /* Pass 2 for prepared packet j. */
 static __rte_always_inline uint8_t
-inb_finish(struct sa_inb *sa, struct inb_chunk *c, uint16_t j, const bool natt)
+inb_finish(struct sa_inb *sa, struct inb_chunk *c, uint16_t j, const bool natt,
+	   const bool trs)
 {
 	const struct aead_op *op = &c->op[j];
+	struct rte_mbuf *m = c->mb[j];
 	enum replay_verdict v;
-	uint32_t inner = 0;
-	uint8_t r;
+	uint32_t inner = 0, ck = 0, plen;
+	uint8_t r, nh = 0;
 
 	if (unlikely(!c->ok[j]))
 		return ESP_DROP_AUTH_FAILED;
@@ -226,15 +355,30 @@ inb_finish(struct sa_inb *sa, struct inb_chunk *c, uint16_t j, const bool natt)
 	if (unlikely(v != REPLAY_OK))
 		return replay_drop[v];
 	if (natt)
-		inb_natt_rebind(sa, c->mb[j], c->off[j]);
-	r = inb_trailer(op->data, op->len, &inner);
+		inb_natt_rebind(sa, m, c->off[j]);
+	r = inb_trailer(op->data, op->len, &inner, &nh);
 	if (likely(r == ESP_DROP_NONE))
-		r = inb_inner(sa, op->data, inner);
+		r = inb_next_header(nh, trs);
 	if (unlikely(r != ESP_DROP_NONE))
 		return r;
-	inb_strip(c->mb[j], c->off[j], inner);
+	if (trs) {
+		/* the addresses are the outer header's, not encrypted */
+		r = inb_selector(sa, rte_pktmbuf_mtod_offset(m, uint8_t *, ESP_L2_LEN));
+		if (likely(r == ESP_DROP_NONE) && natt)
+			r = inb_trs_cksum_at(nh, op->data, inner, &ck);
+		if (unlikely(r != ESP_DROP_NONE))
+			return r;
+		inb_trs_rebuild(m, c->off[j], c->hl[j], inner, nh, ck);
+		plen = c->hl[j] + inner;
+	} else {
+		r = inb_inner(sa, op->data, inner);
+		if (unlikely(r != ESP_DROP_NONE))
+			return r;
+		inb_strip(m, c->off[j], inner);
+		plen = inner;
+	}
 	cnt_add(&sa->cnt.packets, 1);
-	cnt_add(&sa->cnt.bytes, inner);
+	cnt_add(&sa->cnt.bytes, plen);
 	return ESP_DROP_NONE;
 }
 
@@ -242,7 +386,7 @@ inb_finish(struct sa_inb *sa, struct inb_chunk *c, uint16_t j, const bool natt)
 static __rte_always_inline uint16_t
 inb_chunk(struct sa_inb *sa, const struct aead_engine *eng, void *eng_ctx,
 	  struct rte_mbuf *mb[], const uint16_t esp_off[], uint16_t n,
-	  uint8_t drop[], const bool esn, const bool natt)
+	  uint8_t drop[], const bool esn, const bool natt, const bool trs)
 {
 	struct inb_chunk c;
 	struct esp_rejects rej;
@@ -252,14 +396,14 @@ inb_chunk(struct sa_inb *sa, const struct aead_engine *eng, void *eng_ctx,
 	c.n = 0;
 	rej.n = 0;
 	for (i = 0; i < n; i++) {
-		r = inb_prepare(sa, &c, mb[i], esp_off[i], esn, natt);
+		r = inb_prepare(sa, &c, mb[i], esp_off[i], esn, natt, trs);
 		if (unlikely(r != ESP_DROP_NONE))
 			esp_reject(&rej, mb[i], r);
 	}
 	if (c.n != 0)
 		eng->decrypt_burst(eng_ctx, c.op, c.n, c.ok);
 	for (j = 0; j < c.n; j++) {
-		r = inb_finish(sa, &c, j, natt);
+		r = inb_finish(sa, &c, j, natt, trs);
 		if (likely(r == ESP_DROP_NONE))
 			mb[ng++] = c.mb[j];
 		else
@@ -272,39 +416,54 @@ inb_chunk(struct sa_inb *sa, const struct aead_engine *eng, void *eng_ctx,
 static __rte_always_inline uint16_t
 inb_burst(struct sa_inb *sa, const struct aead_engine *eng, void *eng_ctx,
 	  struct rte_mbuf *mb[], const uint16_t esp_off[], uint16_t n,
-	  uint8_t drop[], const bool esn, const bool natt)
+	  uint8_t drop[], const bool esn, const bool natt, const bool trs)
 {
 	uint16_t at, k, ng, good = 0;
 
 	for (at = 0; at < n; at += k) {
 		k = RTE_MIN((uint16_t)(n - at), (uint16_t)ESPGW_MAX_BURST);
 		ng = inb_chunk(sa, eng, eng_ctx, mb + at, esp_off + at, k,
-			       drop + at, esn, natt);
+			       drop + at, esn, natt, trs);
 		esp_chunk_merge(mb, drop, good, at, ng);
 		good += ng;
 	}
 	return good;
 }
 
-#define ESP_INB_VARIANT(name, esn, natt)                                      \
+#define ESP_INB_VARIANT(name, esn, natt, trs)                                 \
 static uint16_t                                                               \
 name(struct sa_inb *sa, const struct aead_engine *eng, void *eng_ctx,         \
      struct rte_mbuf *mb[], const uint16_t esp_off[], uint16_t n,             \
      uint8_t drop[])                                                          \
 {                                                                             \
-	return inb_burst(sa, eng, eng_ctx, mb, esp_off, n, drop, esn, natt);  \
+	return inb_burst(sa, eng, eng_ctx, mb, esp_off, n, drop, esn, natt,   \
+			 trs);                                                \
 }
 
-ESP_INB_VARIANT(inb_tun, false, false)
-ESP_INB_VARIANT(inb_tun_esn, true, false)
-ESP_INB_VARIANT(inb_tun_natt, false, true)
-ESP_INB_VARIANT(inb_tun_esn_natt, true, true)
+ESP_INB_VARIANT(inb_tun, false, false, false)
+ESP_INB_VARIANT(inb_tun_esn, true, false, false)
+ESP_INB_VARIANT(inb_tun_natt, false, true, false)
+ESP_INB_VARIANT(inb_tun_esn_natt, true, true, false)
+ESP_INB_VARIANT(inb_trs, false, false, true)
+ESP_INB_VARIANT(inb_trs_esn, true, false, true)
+ESP_INB_VARIANT(inb_trs_natt, false, true, true)
+ESP_INB_VARIANT(inb_trs_esn_natt, true, true, true)
 
 esp_inb_tun_fn
 esp_inb_tun_select(const struct sa_inb *sa)
 {
 	static const esp_inb_tun_fn fn[4] = {
 		inb_tun, inb_tun_esn, inb_tun_natt, inb_tun_esn_natt,
+	};
+
+	return fn[esp_variant(sa->flags)];
+}
+
+esp_inb_fn
+esp_inb_trs_select(const struct sa_inb *sa)
+{
+	static const esp_inb_fn fn[4] = {
+		inb_trs, inb_trs_esn, inb_trs_natt, inb_trs_esn_natt,
 	};
 
 	return fn[esp_variant(sa->flags)];
@@ -319,9 +478,12 @@ esp_inb_tun_burst(struct sa_inb *sa, const struct aead_engine *eng,
 	return esp_inb_tun_select(sa)(sa, eng, eng_ctx, mb, esp_off, n, drop);
 }
 
-esp_inb_fn esp_inb_select(const struct sa_inb *sa)
+esp_inb_fn
+esp_inb_select(const struct sa_inb *sa)
 {
 	if (sa->mode == SA_MODE_TUNNEL)
 		return esp_inb_tun_select(sa);
-	return NULL;    /* transport: not yet */
+	if (sa->mode == SA_MODE_TRANSPORT)
+		return esp_inb_trs_select(sa);
+	return NULL;
 }

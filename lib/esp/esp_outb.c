@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ESP outbound, tunnel mode, AES-GCM-16 (RFC 4303 §3.3, RFC 4106), raw or
- * in UDP (RFC 3948 §2.1). Two passes per chunk: frame every packet (sequence
- * number, trailer, headers), then one encrypt burst. Worker lcore owning
- * the SA.
+ * ESP outbound, tunnel and transport mode, AES-GCM-16 (RFC 4303 §3.3,
+ * RFC 4106), raw or in UDP (RFC 3948 §2.1). Two passes per chunk: frame
+ * every packet (sequence number, trailer, headers: a new outer IPv4 header
+ * for tunnel, the packet's own moved down for transport), then one encrypt
+ * burst. One always-inline body, specialised by constant mode and flags.
+ * Worker lcore owning the SA.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -90,17 +92,57 @@ outb_check(const struct sa_outb *sa, const struct rte_mbuf *m, uint32_t hdr,
 	return ESP_DROP_NONE;
 }
 
-/* Pass 1: frame one packet around its inner IPv4 at offset 14. */
+/* Trailer (RFC 4303 §2.4): padding 1, 2, 3, ..., pad length, next header. */
+static inline void
+outb_trailer(struct rte_mbuf *m, uint32_t pad, uint8_t nh)
+{
+	uint8_t *t = (uint8_t *)rte_pktmbuf_append(m,
+			(uint16_t)(pad + ESP_TRAILER_LEN + ESP_ICV_LEN));
+	uint32_t k;
+
+	for (k = 0; k < pad; k++)
+		t[k] = (uint8_t)(k + 1);
+	t[pad] = (uint8_t)pad;
+	t[pad + 1] = nh;
+}
+
+/* ESP header and IV at @p p, and the op encrypting the @p ct bytes behind. */
+static __rte_always_inline void
+outb_esp(const struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
+	 uint8_t *p, uint64_t seq, uint32_t ct, uint32_t plen, const bool esn)
+{
+	uint16_t j = c->n;
+	rte_be32_t w;
+	rte_be64_t iv;
+
+	w = rte_cpu_to_be_32(sa->spi);
+	memcpy(p, &w, 4);
+	w = rte_cpu_to_be_32((uint32_t)seq);
+	memcpy(p + 4, &w, 4);
+	/* RFC 4106 §3.1: the IV must not repeat under a key; the 64-bit
+	 * sequence number never does (RFC 4106 §8.1 suggests a counter) */
+	iv = rte_cpu_to_be_64(seq);
+	memcpy(p + ESP_HDR_LEN, &iv, ESP_IV_LEN);
+	esp_nonce(c->nonce[j], sa->salt, p + ESP_HDR_LEN);
+	c->op[j] = (struct aead_op){
+		.key = &sa->key, .mb = m, .iv = c->nonce[j], .aad = c->aad[j],
+		.aad_len = esp_aad(c->aad[j], p, seq, esn),
+		.data = p + ESP_HDR_LEN + ESP_IV_LEN, .len = ct,
+		.tag = p + ESP_HDR_LEN + ESP_IV_LEN + ct,
+	};
+	c->mb[j] = m;
+	c->inner[j] = plen;
+	c->n++;
+}
+
+/* Pass 1, tunnel: frame one packet around its inner IPv4 at offset 14. */
 static __rte_always_inline uint8_t
 outb_prepare(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
 	     const bool esn, const bool natt)
 {
 	const uint32_t hdr = OUTER_IP_LEN + (natt ? UDP_LEN : 0) + ESP_HDR_LEN + ESP_IV_LEN;
-	uint32_t inner, pad, ct, k, olen;
-	uint16_t j = c->n;
-	uint8_t *p, *t, r;
-	rte_be32_t w;
-	rte_be64_t iv;
+	uint32_t inner, pad, ct, olen;
+	uint8_t *p, r;
 	uint64_t seq;
 
 	if (unlikely(rte_pktmbuf_data_len(m) < ESP_L2_LEN + OUTER_IP_LEN))
@@ -113,41 +155,108 @@ outb_prepare(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
 	if (unlikely(r != ESP_DROP_NONE))
 		return r;
 	seq = ++sa->seq;
-	t = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(pad + ESP_TRAILER_LEN + ESP_ICV_LEN));
-	for (k = 0; k < pad; k++)
-		t[k] = (uint8_t)(k + 1);
-	t[pad] = (uint8_t)pad;
-	t[pad + 1] = NH_IPV4;
+	outb_trailer(m, pad, NH_IPV4);
 	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
 	memset(p, 0, ESP_L2_LEN);
 	p[12] = RTE_ETHER_TYPE_IPV4 >> 8;
 	outb_ip(p + ESP_L2_LEN, sa, seq, olen, p[hdr + ESP_L2_LEN + 1], natt);
 	p += hdr + ESP_L2_LEN - ESP_HDR_LEN - ESP_IV_LEN;  /* ESP header */
-	w = rte_cpu_to_be_32(sa->spi);
-	memcpy(p, &w, 4);
-	w = rte_cpu_to_be_32((uint32_t)seq);
-	memcpy(p + 4, &w, 4);
-	/* RFC 4106 §3.1: the IV must not repeat under a key; the 64-bit
-	 * sequence number never does (RFC 4106 §8.1 suggests a counter) */
-	iv = rte_cpu_to_be_64(seq);
-	memcpy(p + ESP_HDR_LEN, &iv, ESP_IV_LEN);
-	esp_nonce(c->nonce[j], sa->salt, p + ESP_HDR_LEN);
-	c->op[j] = (struct aead_op){
-		.key = &sa->key, .iv = c->nonce[j], .aad = c->aad[j],
-		.aad_len = esp_aad(c->aad[j], p, seq, esn),
-		.data = p + ESP_HDR_LEN + ESP_IV_LEN, .len = ct,
-		.tag = p + ESP_HDR_LEN + ESP_IV_LEN + ct,
-	};
-	c->mb[j] = m;
-	c->inner[j] = inner;
-	c->n++;
+	outb_esp(sa, c, m, p, seq, ct, inner, esn);
+	return ESP_DROP_NONE;
+}
+
+/*
+ * Transport: the IPv4 header length of the packet at offset 14, 0 for one
+ * that transport ESP cannot take: not IPv4, IHL below 5 or beyond the data,
+ * or a fragment (RFC 4303 §3.3: applied to whole datagrams only).
+ */
+static inline uint32_t
+outb_trs_hl(const struct rte_mbuf *m)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, ESP_L2_LEN);
+	uint32_t hl;
+	rte_be16_t frag;
+
+	if (unlikely(rte_pktmbuf_data_len(m) < ESP_L2_LEN + OUTER_IP_LEN))
+		return 0;
+	hl = (uint32_t)(ip[0] & RTE_IPV4_HDR_IHL_MASK) * 4;
+	memcpy(&frag, ip + 6, sizeof(frag));
+	if (unlikely((ip[0] >> 4) != 4 || hl < OUTER_IP_LEN ||
+		     hl > (uint32_t)rte_pktmbuf_data_len(m) - ESP_L2_LEN ||
+		     (rte_be_to_cpu_16(frag) &
+		      (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0))
+		return 0;
+	return hl;
+}
+
+/*
+ * Transport (RFC 4303 §3.1.1): the IPv4 header at @p ip (moved down) gets
+ * protocol ESP, or UDP and with NAT-T the peer's public address as
+ * destination and a UDP header behind it (RFC 3948 §2.1, checksum 0).
+ */
+static inline void
+outb_trs_ip(uint8_t *ip, uint32_t hl, const struct sa_outb *sa, uint32_t olen,
+	    const bool natt)
+{
+	struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;   /* packed */
+	uint64_t peer = __atomic_load_n(&sa->peer, __ATOMIC_ACQUIRE);
+
+	h->next_proto_id = natt ? IPPROTO_UDP : IPPROTO_ESP;
+	h->total_length = rte_cpu_to_be_16((uint16_t)olen);
+	if (natt) {
+		struct rte_udp_hdr u = {
+			.src_port = rte_cpu_to_be_16(sa->local_port),
+			.dst_port = rte_cpu_to_be_16(sa_peer_port(peer)),
+			.dgram_len = rte_cpu_to_be_16((uint16_t)(olen - hl)),
+			.dgram_cksum = 0,
+		};
+
+		h->dst_addr = rte_cpu_to_be_32(sa_peer_addr(peer));
+		memcpy(ip + hl, &u, sizeof(u));
+	}
+	h->hdr_checksum = 0;
+	h->hdr_checksum = rte_ipv4_cksum(h);
+}
+
+/* Pass 1, transport: ESP between the packet's IPv4 header and payload. */
+static __rte_always_inline uint8_t
+outb_prepare_trs(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
+		 const bool esn, const bool natt)
+{
+	const uint32_t hdr = (natt ? UDP_LEN : 0) + ESP_HDR_LEN + ESP_IV_LEN;
+	uint32_t hl = outb_trs_hl(m), len, pl, pad, ct, olen;
+	uint8_t *p, *ip, nh, r;
+	uint64_t seq;
+
+	if (unlikely(hl == 0))
+		return ESP_DROP_INNER_MALFORMED;
+	len = rte_pktmbuf_data_len(m) - ESP_L2_LEN;
+	pl = len - hl;
+	pad = -(pl + ESP_TRAILER_LEN) & 3;      /* RFC 4303 §2.4: 4-aligned */
+	ct = pl + pad + ESP_TRAILER_LEN;
+	olen = hl + hdr + ct + ESP_ICV_LEN;
+	r = outb_check(sa, m, hdr, pad + ESP_TRAILER_LEN + ESP_ICV_LEN, olen, esn);
+	if (unlikely(r != ESP_DROP_NONE))
+		return r;
+	seq = ++sa->seq;
+	ip = rte_pktmbuf_mtod_offset(m, uint8_t *, ESP_L2_LEN);
+	nh = ip[9];
+	outb_trailer(m, pad, nh);
+	/* checked room: the header moves down by hdr within the buffer */
+	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
+	memmove(ip - hdr, ip, hl);
+	memset(p, 0, ESP_L2_LEN);
+	p[12] = RTE_ETHER_TYPE_IPV4 >> 8;
+	outb_trs_ip(p + ESP_L2_LEN, hl, sa, olen, natt);
+	outb_esp(sa, c, m, p + ESP_L2_LEN + hl + (natt ? UDP_LEN : 0), seq, ct,
+		 len, esn);
 	return ESP_DROP_NONE;
 }
 
 static __rte_always_inline uint16_t
 outb_chunk(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
 	   struct rte_mbuf *mb[], uint16_t n, uint8_t drop[], const bool esn,
-	   const bool natt)
+	   const bool natt, const bool trs)
 {
 	struct outb_chunk c;
 	struct esp_rejects rej;
@@ -157,7 +266,8 @@ outb_chunk(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
 	c.n = 0;
 	rej.n = 0;
 	for (i = 0; i < n; i++) {
-		r = outb_prepare(sa, &c, mb[i], esn, natt);
+		r = trs ? outb_prepare_trs(sa, &c, mb[i], esn, natt) :
+			  outb_prepare(sa, &c, mb[i], esn, natt);
 		if (unlikely(r != ESP_DROP_NONE))
 			esp_reject(&rej, mb[i], r);
 	}
@@ -179,37 +289,52 @@ outb_chunk(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
 static __rte_always_inline uint16_t
 outb_burst(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
 	   struct rte_mbuf *mb[], uint16_t n, uint8_t drop[], const bool esn,
-	   const bool natt)
+	   const bool natt, const bool trs)
 {
 	uint16_t at, k, ng, good = 0;
 
 	for (at = 0; at < n; at += k) {
 		k = RTE_MIN((uint16_t)(n - at), (uint16_t)ESPGW_MAX_BURST);
-		ng = outb_chunk(sa, eng, eng_ctx, mb + at, k, drop + at, esn, natt);
+		ng = outb_chunk(sa, eng, eng_ctx, mb + at, k, drop + at, esn,
+				natt, trs);
 		esp_chunk_merge(mb, drop, good, at, ng);
 		good += ng;
 	}
 	return good;
 }
 
-#define ESP_OUTB_VARIANT(name, esn, natt)                                     \
+#define ESP_OUTB_VARIANT(name, esn, natt, trs)                                \
 static uint16_t                                                               \
 name(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,        \
      struct rte_mbuf *mb[], uint16_t n, uint8_t drop[])                       \
 {                                                                             \
-	return outb_burst(sa, eng, eng_ctx, mb, n, drop, esn, natt);          \
+	return outb_burst(sa, eng, eng_ctx, mb, n, drop, esn, natt, trs);     \
 }
 
-ESP_OUTB_VARIANT(outb_tun, false, false)
-ESP_OUTB_VARIANT(outb_tun_esn, true, false)
-ESP_OUTB_VARIANT(outb_tun_natt, false, true)
-ESP_OUTB_VARIANT(outb_tun_esn_natt, true, true)
+ESP_OUTB_VARIANT(outb_tun, false, false, false)
+ESP_OUTB_VARIANT(outb_tun_esn, true, false, false)
+ESP_OUTB_VARIANT(outb_tun_natt, false, true, false)
+ESP_OUTB_VARIANT(outb_tun_esn_natt, true, true, false)
+ESP_OUTB_VARIANT(outb_trs, false, false, true)
+ESP_OUTB_VARIANT(outb_trs_esn, true, false, true)
+ESP_OUTB_VARIANT(outb_trs_natt, false, true, true)
+ESP_OUTB_VARIANT(outb_trs_esn_natt, true, true, true)
 
 esp_outb_tun_fn
 esp_outb_tun_select(const struct sa_outb *sa)
 {
 	static const esp_outb_tun_fn fn[4] = {
 		outb_tun, outb_tun_esn, outb_tun_natt, outb_tun_esn_natt,
+	};
+
+	return fn[esp_variant(sa->flags)];
+}
+
+esp_outb_fn
+esp_outb_trs_select(const struct sa_outb *sa)
+{
+	static const esp_outb_fn fn[4] = {
+		outb_trs, outb_trs_esn, outb_trs_natt, outb_trs_esn_natt,
 	};
 
 	return fn[esp_variant(sa->flags)];
@@ -223,9 +348,12 @@ esp_outb_tun_burst(struct sa_outb *sa, const struct aead_engine *eng,
 	return esp_outb_tun_select(sa)(sa, eng, eng_ctx, mb, n, drop);
 }
 
-esp_outb_fn esp_outb_select(const struct sa_outb *sa)
+esp_outb_fn
+esp_outb_select(const struct sa_outb *sa)
 {
 	if (sa->mode == SA_MODE_TUNNEL)
 		return esp_outb_tun_select(sa);
-	return NULL;    /* transport: not yet */
+	if (sa->mode == SA_MODE_TRANSPORT)
+		return esp_outb_trs_select(sa);
+	return NULL;
 }

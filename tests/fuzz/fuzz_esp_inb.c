@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libFuzzer target for esp_inb_tun_burst(). The first input byte picks the
- * AEAD engine (bit 0: ipsec-mb, openssl) and the SA (bits 1-3: the
- * scapy vector of tests/unit/esp_vectors.h, i.e. GCM-128/256 x raw/NAT-T x
- * ESN off/on, with that vector's key, salt and SPI), bit 4 "seal"; the rest
- * is the ESP packet from the SPI on. Sealed, the bytes between the IV and
+ * libFuzzer target for ESP inbound, tunnel and transport (esp_inb_select()).
+ * The first input byte picks the AEAD engine (bit 0: ipsec-mb, openssl) and
+ * the SA (bits 1-3: the scapy vector of tests/unit/esp_vectors.h, i.e.
+ * GCM-128/256 x raw/NAT-T x ESN off/on, with that vector's key, salt and
+ * SPI; with bit 5 transport mode and the first esp_trs_vectors[] entry of
+ * the same key length and flags), bit 4 "seal", bit 6 (transport) an IPv4
+ * header of 24 bytes (a router alert option); the rest is the ESP packet
+ * from the SPI on. Sealed, the bytes between the IV and
  * the ICV are plaintext that the target encrypts and tags with the SA's key
  * first, so that the checks behind the ICV (trailer, inner header,
- * selector) see arbitrary input too, not only the seeds'. The target puts it behind 14 bytes of Ethernet
- * room, an outer IPv4 header 192.0.2.1 -> 198.51.100.2 and, with NAT-T, a
- * UDP header 4500 -> 4501, all lengths consistent with the input.
+ * selector, transport's next header and NAT-T checksum fix) see arbitrary
+ * input too, not only the seeds'. The target puts it behind 14 bytes of
+ * Ethernet room, an outer IPv4 header 192.0.2.1 -> 198.51.100.2 and, with
+ * NAT-T, a UDP header 4500 -> 4501, all lengths consistent with the input.
  *
  * Every input starts from the same SA state (replay window of 64 whose top,
  * received, is the vector's sequence number - 10; NAT-T peer elsewhere), so
@@ -17,7 +21,10 @@
  * ASan: a read outside the packet is caught although the mempool memory is
  * not the sanitizer's. Checked after each burst: one packet in, 0 or 1 good;
  * a good one is a blank Ethernet header and an inner IPv4 packet filling the
- * rest, the window records it and NAT-T rebinds; a reject has an inbound
+ * rest (transport: the outer header's addresses and options, protocol the
+ * next header, not 4, 41 or 59, header checksum right, and with NAT-T a
+ * TCP or UDP checksum that verifies), the window records it and NAT-T
+ * rebinds; a reject has an inbound
  * drop reason and leaves window and peer as they were unless authenticated,
  * and the mbuf untouched when refused before decrypt; the pool gets every
  * mbuf back.
@@ -25,7 +32,9 @@
  * Seeds: tests/fuzz/corpus/esp_inb/, the ESP part of each vector behind
  * its selector byte, for both engines (vecN_<engine>.bin): they decrypt;
  * and sealed (vecN_<engine>_seal.bin): ESP header, IV, the vector's inner
- * packet, padding, next header 4 and 16 bytes for the ICV.
+ * packet, padding, next header 4 and 16 bytes for the ICV; the same for
+ * transport (trsN_<engine>[_seal].bin: the transport payload and its
+ * protocol as next header), some with the 24-byte header.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -37,6 +46,7 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_tcp.h>
 #include <rte_udp.h>
 
 #include "lib/esp/esp.h"
@@ -70,6 +80,10 @@ enum {
 	NENG = 2,
 	L2 = ESP_L2_LEN,
 	PEER_PORT = 4500,          /* UDP source of the outer packet */
+	NMODE = 2,                 /* tunnel, transport */
+	F_SEAL = 0x10,
+	F_TRS = 0x20,
+	F_OPT = 0x40,
 };
 
 static const char *const engine_names[NENG] = { "ipsec-mb", "openssl" };
@@ -78,10 +92,10 @@ static struct rte_mempool *pool;
 static unsigned int pool_avail;
 static const struct aead_engine *engines[NENG];
 static void *engine_ctx[NENG];
-static struct sa_inb *sas[NENG][NVEC];
+static struct sa_inb *sas[NMODE][NENG][NVEC];
 static size_t sa_size;
-/* window and peer every input starts from, per vector */
-static struct replay_window *rw0[NVEC];
+/* window and peer every input starts from, per mode and vector */
+static struct replay_window *rw0[NMODE][NVEC];
 static const uint64_t peer0 = UINT64_C(0x0a0b0c0d1234);
 /* the ESP bytes handed to inbound */
 static uint8_t sent[RTE_MBUF_DEFAULT_DATAROOM];
@@ -92,26 +106,66 @@ static void check(int ok)
 		__builtin_trap();
 }
 
+/* SA parameters of a vector: tunnel's, or transport's (same shape). */
+struct fuzz_sa {
+	uint32_t key_len, natt, esn, spi;
+	const uint8_t *salt, *key;
+	uint64_t seq;
+};
+static struct fuzz_sa params[NMODE][NVEC];
+
 static struct sa_inb *sa_new(const struct aead_engine *eng, void *ctx,
-			     const struct esp_vector *v)
+			     const struct fuzz_sa *v, bool trs)
 {
 	struct sa_inb *sa = aligned_alloc(64, RTE_ALIGN_CEIL(sa_size, 64));
 
 	check(sa != NULL);
 	memset(sa, 0, sa_size);
 	sa->spi = v->spi;
-	sa->mode = SA_MODE_TUNNEL;
+	sa->mode = trs ? SA_MODE_TRANSPORT : SA_MODE_TUNNEL;
 	sa->flags = (v->esn ? SA_F_ESN : 0) | (v->natt ? SA_F_NATT : 0);
 	memcpy(sa->salt, v->salt, sizeof(sa->salt));
 	sa->local = ESP_VEC_PEER;
-	/* the vectors' inner packets: 10.1.0.x -> 10.2.0.7 */
-	sa->sel.src = UINT32_C(0x0a010000);
+	if (trs) {
+		/* transport: the packet's own addresses, 192.0.2.1 -> 198.51.100.2 */
+		sa->sel.src = ESP_VEC_LOCAL & UINT32_C(0xffff0000);
+		sa->sel.dst = ESP_VEC_PEER & UINT32_C(0xffff0000);
+	} else {
+		/* the vectors' inner packets: 10.1.0.x -> 10.2.0.7 */
+		sa->sel.src = UINT32_C(0x0a010000);
+		sa->sel.dst = UINT32_C(0x0a020000);
+	}
 	sa->sel.src_mask = UINT32_C(0xffff0000);
-	sa->sel.dst = UINT32_C(0x0a020000);
 	sa->sel.dst_mask = UINT32_C(0xffff0000);
 	check(eng->key_init(ctx, &sa->key, v->key_len == 16 ? AEAD_AES_GCM_128 :
 			    AEAD_AES_GCM_256, v->key, v->key_len) == 0);
 	return sa;
+}
+
+/* params[0][i]: tunnel vector i; params[1][i]: the first transport vector
+ * of the same key length and flags. */
+static void params_init(void)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < NVEC; i++) {
+		const struct esp_vector *v = &esp_vectors[i];
+
+		params[0][i] = (struct fuzz_sa){ v->key_len, v->natt, v->esn,
+			v->spi, v->salt, v->key, v->seq };
+		for (k = 0; k < RTE_DIM(esp_trs_vectors); k++) {
+			const struct esp_trs_vector *t = &esp_trs_vectors[k];
+
+			if (t->key_len == v->key_len && t->natt == v->natt &&
+			    t->esn == v->esn)
+				break;
+		}
+		check(k < RTE_DIM(esp_trs_vectors));
+		params[1][i] = (struct fuzz_sa){ esp_trs_vectors[k].key_len,
+			esp_trs_vectors[k].natt, esp_trs_vectors[k].esn,
+			esp_trs_vectors[k].spi, esp_trs_vectors[k].salt,
+			esp_trs_vectors[k].key, esp_trs_vectors[k].seq };
+	}
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -119,7 +173,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	char *eal_argv[] = { "fuzz", "--no-huge", "-m", "256", "--no-pci",
 			     "--no-shconf", "--file-prefix=fuzz_esp",
 			     "--no-telemetry", "--log-level=error", NULL };
-	unsigned int e, i;
+	unsigned int e, i, t;
 	uint64_t s;
 
 	(void)argc;
@@ -130,19 +184,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	check(pool != NULL);
 	pool_avail = rte_mempool_avail_count(pool);
 	sa_size = sizeof(struct sa_inb) + replay_window_size_bytes(WIN);
-	for (i = 0; i < NVEC; i++) {
-		const struct esp_vector *v = &esp_vectors[i];
+	params_init();
+	for (t = 0; t < NMODE; t++)
+		for (i = 0; i < NVEC; i++) {
+			const struct fuzz_sa *v = &params[t][i];
+			struct replay_window *w = malloc(replay_window_size_bytes(WIN));
 
-		rw0[i] = malloc(replay_window_size_bytes(WIN));
-		check(rw0[i] != NULL);
-		check(replay_window_init(rw0[i], WIN, v->esn) == 0);
-		/* one packet received, 10 below the vector's: ESN then
-		 * finds the vector's epoch, and a duplicate is possible */
-		s = v->seq - 10;
-		rw0[i]->top = s - 1;
-		check(replay_window_update(rw0[i], s) == REPLAY_OK);
-		check(rw0[i]->top == s);
-	}
+			check(w != NULL);
+			check(replay_window_init(w, WIN, v->esn) == 0);
+			/* one packet received, 10 below the vector's: ESN then
+			 * finds the vector's epoch, and a duplicate is possible */
+			s = v->seq - 10;
+			w->top = s - 1;
+			check(replay_window_update(w, s) == REPLAY_OK);
+			check(w->top == s);
+			rw0[t][i] = w;
+		}
 	/* engine contexts live in rte_malloc memory, which LeakSanitizer
 	 * does not scan: what they point to would show as leaked at exit */
 	FUZZ_LSAN_OFF();
@@ -151,19 +208,22 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		check(engines[e] != NULL);
 		engine_ctx[e] = engines[e]->ctx_create(0);
 		check(engine_ctx[e] != NULL);
-		for (i = 0; i < NVEC; i++)
-			sas[e][i] = sa_new(engines[e], engine_ctx[e], &esp_vectors[i]);
+		for (t = 0; t < NMODE; t++)
+			for (i = 0; i < NVEC; i++)
+				sas[t][e][i] = sa_new(engines[e], engine_ctx[e],
+						      &params[t][i], t != 0);
 	}
 	FUZZ_LSAN_ON();
 	return 0;
 }
 
-/* Outer IPv4 (and UDP) in front of @p len bytes of ESP, as the vectors. */
-static uint16_t outer_headers(uint8_t *p, uint32_t len, bool natt)
+/* Outer IPv4 (and UDP) in front of @p len bytes of ESP, as the vectors;
+ * @p hl 24 adds a router alert option (RFC 2113). */
+static uint16_t outer_headers(uint8_t *p, uint32_t len, bool natt, uint32_t hl)
 {
 	struct rte_ipv4_hdr ip = {
-		.version_ihl = RTE_IPV4_VHL_DEF,
-		.total_length = rte_cpu_to_be_16((uint16_t)(20 + (natt ? 8 : 0) + len)),
+		.version_ihl = (uint8_t)(0x40 | hl / 4),
+		.total_length = rte_cpu_to_be_16((uint16_t)(hl + (natt ? 8 : 0) + len)),
 		.time_to_live = 64,
 		.next_proto_id = natt ? IPPROTO_UDP : IPPROTO_ESP,
 		.src_addr = rte_cpu_to_be_32(ESP_VEC_LOCAL),
@@ -177,12 +237,18 @@ static uint16_t outer_headers(uint8_t *p, uint32_t len, bool natt)
 
 	memset(p, 0, L2);
 	p[12] = 0x08;
-	ip.hdr_checksum = rte_ipv4_cksum(&ip);
 	memcpy(p + L2, &ip, sizeof(ip));
+	if (hl > 20) {
+		static const uint8_t ra[4] = { 0x94, 0x04, 0x00, 0x00 };
+
+		memcpy(p + L2 + 20, ra, sizeof(ra));
+	}
+	ip.hdr_checksum = rte_ipv4_cksum((const struct rte_ipv4_hdr *)(p + L2));
+	memcpy(p + L2 + 10, &ip.hdr_checksum, 2);
 	if (!natt)
-		return L2 + 20;
-	memcpy(p + L2 + 20, &udp, sizeof(udp));
-	return L2 + 20 + 8;
+		return (uint16_t)(L2 + hl);
+	memcpy(p + L2 + hl, &udp, sizeof(udp));
+	return (uint16_t)(L2 + hl + 8);
 }
 
 /* Encrypt and tag in place what inbound will decrypt, as a peer would. */
@@ -231,7 +297,8 @@ static void unpoison(struct rte_mbuf *m)
 static bool before_decrypt(uint8_t r)
 {
 	return r == ESP_DROP_ESP_SHORT || r == ESP_DROP_ESP_BAD_LEN ||
-	       r == ESP_DROP_ESP_CHAINED || r == ESP_DROP_REPLAY_DUP ||
+	       r == ESP_DROP_ESP_CHAINED || r == ESP_DROP_OUTER_MALFORMED ||
+	       r == ESP_DROP_REPLAY_DUP ||
 	       r == ESP_DROP_REPLAY_OLD || r == ESP_DROP_REPLAY_ZERO ||
 	       r == ESP_DROP_REPLAY_WRAP;
 }
@@ -240,7 +307,8 @@ static bool before_decrypt(uint8_t r)
 static bool after_update(uint8_t r)
 {
 	return r == ESP_DROP_BAD_PAD || r == ESP_DROP_BAD_NEXT_HEADER ||
-	       r == ESP_DROP_INNER_MALFORMED || r == ESP_DROP_SELECTOR_MISMATCH;
+	       r == ESP_DROP_DUMMY || r == ESP_DROP_INNER_MALFORMED ||
+	       r == ESP_DROP_SELECTOR_MISMATCH;
 }
 
 static void check_good(const struct sa_inb *sa, const struct rte_mbuf *m)
@@ -265,33 +333,61 @@ static void check_good(const struct sa_inb *sa, const struct rte_mbuf *m)
 	check(sa->cnt.packets == 1 && sa->cnt.bytes == len - L2);
 }
 
+/* Transport: the header received at 14 (@p hdr, @p hl bytes), moved up
+ * against the payload with protocol, length and checksum rewritten. */
+static void check_good_trs(const struct sa_inb *sa, const struct rte_mbuf *m,
+			   const uint8_t *hdr, uint32_t hl, bool natt)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *) + L2;
+	const struct rte_ipv4_hdr *h = (const struct rte_ipv4_hdr *)ip;
+	uint32_t len = rte_pktmbuf_data_len(m) - L2;
+	uint8_t nh = ip[9];
+
+	check_good(sa, m);
+	check(m->l2_len == L2 && m->l3_len == hl && (ip[0] & 0xf) * 4 == hl);
+	check(len >= hl);
+	/* all but protocol, length and checksum as received */
+	check(memcmp(ip, hdr, 2) == 0 && memcmp(ip + 4, hdr + 4, 5) == 0 &&
+	      memcmp(ip + 12, hdr + 12, hl - 12) == 0);
+	check(nh != 4 && nh != 41 && nh != 59);
+	check(rte_ipv4_cksum(h) == 0);
+	if (natt && nh == IPPROTO_TCP)
+		check(rte_ipv4_udptcp_cksum_verify(h, ip + hl) == 0);
+	if (natt && nh == IPPROTO_UDP && (ip[hl + 6] | ip[hl + 7]) != 0)
+		check(rte_ipv4_udptcp_cksum_verify(h, ip + hl) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const struct esp_vector *v;
+	const struct fuzz_sa *v;
 	const struct aead_engine *eng;
 	struct sa_inb *sa;
 	struct rte_mbuf *m, *mb[1];
-	uint8_t drop[1] = { 0xff }, *p;
-	uint32_t len, seql;
+	uint8_t drop[1] = { 0xff }, *p, hdr[24];
+	uint32_t len, seql, hl;
 	uint64_t top0;
 	uint16_t off, n;
-	unsigned int e, i;
-	bool natt;
+	unsigned int e, i, t;
+	bool natt, trs;
 
 	if (size < 1)
 		return 0;
 	e = data[0] & 1;
 	i = (data[0] >> 1) & 7;
-	v = &esp_vectors[i];
+	trs = (data[0] & F_TRS) != 0;
+	t = trs ? 1 : 0;
+	/* the tunnel contract has no outer options */
+	hl = trs && (data[0] & F_OPT) ? 24 : 20;
+	v = &params[t][i];
 	eng = engines[e];
-	sa = sas[e][i];
+	sa = sas[t][e][i];
 	natt = v->natt != 0;
 	len = (uint32_t)(size - 1);
-	if (len > RTE_MBUF_DEFAULT_DATAROOM - (L2 + 20 + 8))
+	if (len > RTE_MBUF_DEFAULT_DATAROOM - (L2 + 24 + 8))
 		return 0;
 
 	/* the same SA state for every input */
-	memcpy(&sa->rw, rw0[i], replay_window_size_bytes(WIN));
+	memcpy(&sa->rw, rw0[t][i], replay_window_size_bytes(WIN));
 	sa->peer = peer0;
 	sa->cnt.packets = 0;
 	sa->cnt.bytes = 0;
@@ -299,22 +395,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	m = rte_pktmbuf_alloc(pool);
 	check(m != NULL);
-	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(L2 + 20 + (natt ? 8 : 0) + len));
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(L2 + hl + (natt ? 8 : 0) + len));
 	check(p != NULL);
-	off = outer_headers(p, len, natt);
+	off = outer_headers(p, len, natt, hl);
+	memcpy(hdr, p + L2, hl);
 	if (len != 0)
 		memcpy(p + off, data + 1, len);
-	if ((data[0] & 0x10) && len >= ESP_HDR_LEN + ESP_IV_LEN + ESP_ICV_LEN)
+	if ((data[0] & F_SEAL) && len >= ESP_HDR_LEN + ESP_IV_LEN + ESP_ICV_LEN)
 		seal(sa, eng, engine_ctx[e], p + off, len, v->esn != 0);
 	if (len != 0)
 		memcpy(sent, p + off, len);
 	poison_around(m);
 
 	mb[0] = m;
-	n = esp_inb_tun_burst(sa, eng, engine_ctx[e], mb, &off, 1, drop);
+	n = esp_inb_select(sa)(sa, eng, engine_ctx[e], mb, &off, 1, drop);
 	check(n <= 1 && mb[0] == m);
 	if (n == 1) {
-		check_good(sa, m);
+		if (trs)
+			check_good_trs(sa, m, hdr, hl, natt);
+		else
+			check_good(sa, m);
 		check(sa->rw.top >= top0);
 		if (natt)
 			check(sa->peer == sa_peer_pack(ESP_VEC_LOCAL, PEER_PORT));
@@ -336,7 +436,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					   peer0));
 		} else {
 			check(sa->rw.top == top0 && sa->peer == peer0);
-			check(memcmp(&sa->rw, rw0[i], replay_window_size_bytes(WIN)) == 0);
+			check(memcmp(&sa->rw, rw0[t][i], replay_window_size_bytes(WIN)) == 0);
 		}
 		/* a short packet cannot reach the replay check */
 		if (len >= 8 && r != ESP_DROP_ESP_SHORT && r != ESP_DROP_ESP_BAD_LEN) {

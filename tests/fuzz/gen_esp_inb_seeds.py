@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
-# Seed corpus of fuzz_esp_inb, from the scapy vectors in
+# Seed corpus of fuzz_esp_inb, from the scapy vectors (tunnel and transport) in
 # tests/unit/esp_vectors.h: the ESP part of each vector behind the target's
-# selector byte (bit 0 engine, bits 1-3 vector index, bit 4 seal mode).
+# selector byte (bit 0 engine, bits 1-3 vector index, bit 4 seal mode,
+# bit 5 transport, bit 6 transport with a 24-byte IPv4 header).
 # Run from the repository root: python3 tests/fuzz/gen_esp_inb_seeds.py
 import re, sys
 src = open('tests/unit/esp_vectors.h').read()
@@ -26,3 +27,30 @@ for i, (kl, natt, esn) in enumerate(rows):
     for e, name in enumerate(('ipsec_mb', 'openssl')):
         with open(f'tests/fuzz/corpus/esp_inb/vec{i}_{name}_seal.bin', 'wb') as f:
             f.write(bytes([0x10 | (i << 1) | e]) + body)
+# transport (selector bit 5, bit 6: 24-byte IPv4 header): for each of the 8
+# key/flag combinations the first esp_trs_vectors[] entry, as the target's
+# SA; its ESP part as received, and sealed with the plain payload and its
+# protocol as next header
+arr = {m.group(1): bytes(int(x, 16) for x in m.group(2).split(','))
+       for m in re.finditer(r'(t\d+_\w+)\[\d+\] = \{([^}]*)\}', src)}
+trs = re.findall(r'\{ (16|32), (0|1), (0|1), (\d+), \{[^}]*\}, 0x[0-9a-f]+, '
+                 r'UINT64_C\(0x[0-9a-f]+\), t\d+_key, (t\d+_plain), sizeof\(\w+\), '
+                 r'(t\d+_esp), sizeof\(\w+\), (t\d+_\w+), ', src)
+assert len(trs) == 24
+for i, (kl, natt, esn) in enumerate(rows):
+    kl_, n_, e_, proto, plain, esp_name, rx = next(
+        r for r in trs if r[:3] == (kl, natt, esn))
+    rxb, pl = arr[rx], arr[plain]
+    hl, phl = (rxb[0] & 15) * 4, (pl[0] & 15) * 4
+    esp = rxb[hl + (8 if natt == '1' else 0):]
+    payload = pl[phl:]
+    pad = (-(8 + len(payload) + 2)) % 4
+    body = esp[:16] + payload + bytes(range(1, pad + 1)) + \
+        bytes([pad, int(proto)]) + bytes(16)
+    opt = 0x40 if i & 1 else 0
+    for e, name in enumerate(('ipsec_mb', 'openssl')):
+        sel = 0x20 | opt | (i << 1) | e
+        with open(f'tests/fuzz/corpus/esp_inb/trs{i}_{name}.bin', 'wb') as f:
+            f.write(bytes([sel]) + esp)
+        with open(f'tests/fuzz/corpus/esp_inb/trs{i}_{name}_seal.bin', 'wb') as f:
+            f.write(bytes([sel | 0x10]) + body)

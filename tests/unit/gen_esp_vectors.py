@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Write esp_vectors.h: ESP tunnel-mode AES-GCM-16 packets made by scapy,
-an implementation independent of ours, for tests/unit/test_esp.c.
+"""Write esp_vectors.h: ESP AES-GCM-16 packets made by scapy, an
+implementation independent of ours, for tests/unit/test_esp.c: tunnel mode
+(esp_vectors[]) and transport mode (esp_trs_vectors[], see trs_case()).
 
 Run from the repository root with Debian's python3-scapy:
     /usr/bin/python3 tests/unit/gen_esp_vectors.py > tests/unit/esp_vectors.h
@@ -19,7 +20,7 @@ the test checks that field itself. Keys are fixed, not secret.
 import struct
 import sys
 
-from scapy.layers.inet import IP, UDP
+from scapy.layers.inet import ICMP, IP, TCP, UDP
 from scapy.layers.ipsec import ESP, SecurityAssociation
 from scapy.packet import Raw
 
@@ -63,12 +64,105 @@ def case(idx, key_len, natt, esn):
     return text, entry
 
 
+NAT_PUB, NAT_PORT = "203.0.113.5", 31000
+TRS_SIZES = (0, 1, 2, 3, 13, 64, 333, 1400)
+RTR_ALERT = b"\x94\x04\x00\x00"  # RFC 2113 router alert: makes IHL 6
+
+
+def trs_plain(k, proto, size, natt):
+    """The plain packet of transport case k: ICMP echo, UDP or TCP, some
+    with a 4-byte IP option, some UDP without checksum (0)."""
+    data = Raw(bytes((k * 11 + i) & 0xFF for i in range(size)))
+    if proto == "icmp":
+        l4 = ICMP(type=8, id=0x4242, seq=k) / data
+    elif proto == "udp":
+        l4 = UDP(sport=5000 + k, dport=53) / data
+        if k % 9 == 1:   # raw and NAT-T cases without checksum
+            l4.chksum = 0
+    else:
+        l4 = TCP(sport=40000 + k, dport=179, seq=0x01020304 * k, ack=7,
+                 flags="PA", window=512) / data
+    ip = IP(src=LOCAL, dst=PEER, id=0x300 + k, ttl=60 + k % 5,
+            flags="DF" if k & 1 else 0, tos=0x10 * (k % 3),
+            options=[RTR_ALERT] if k % 5 == 2 else [])
+    return IP(bytes(ip / l4))
+
+
+def trs_case(k, key_len, esn, natt, proto):
+    """Transport mode (RFC 4303 §3.1.1), IPv4 LOCAL -> PEER. Outbound: our
+    encryption of plain must be scapy's (transport, nat_t_header for NAT-T)
+    byte for byte; scapy 2.5 writes the NAT-T UDP length as 8, patched here
+    to RFC 768's value (the UDP checksum is 0, so nothing else depends on
+    it). Inbound: rx is that packet as received, with NAT-T after a NAT
+    rewrote the source to NAT_PUB:NAT_PORT (IP checksum fixed by scapy);
+    dec is what we must make of it: plain, but with NAT-T the source
+    NAT_PUB and the TCP/UDP checksum scapy computes over that header (a UDP
+    checksum of 0 stays 0), RFC 3948 §3.1.2."""
+    idx = 16 + k
+    key = bytes((0x10 * idx + 3 * i) & 0xFF for i in range(key_len))
+    salt = bytes([0xBE, 0xEF, k, 0x02])
+    spi = 0x2000 + k
+    seq64 = (0x2_0000_0000 if esn else 0) + 0x200 + 29 * k
+    size = TRS_SIZES[k % len(TRS_SIZES)]
+    plain = trs_plain(k, proto, size, natt)
+    sa = SecurityAssociation(
+        ESP, spi=spi, crypt_algo="AES-GCM", crypt_key=key + salt,
+        nat_t_header=UDP(sport=4500, dport=4501) if natt else None,
+        esn_en=esn, esn=seq64 >> 32)
+    out = bytearray(bytes(sa.encrypt(plain, seq_num=seq64 & 0xFFFFFFFF,
+                                     iv=struct.pack("!Q", seq64))))
+    hl = (out[0] & 15) * 4
+    raw_sa = SecurityAssociation(ESP, spi=spi, crypt_algo="AES-GCM",
+                                 crypt_key=key + salt, esn_en=esn,
+                                 esn=seq64 >> 32)
+    if natt:
+        assert struct.unpack("!H", out[hl + 4:hl + 6])[0] == 8
+        out[hl + 4:hl + 6] = struct.pack("!H", len(out) - hl)
+        # sanity: without the UDP header it is raw ESP scapy decrypts
+        hdr = bytearray(out[:hl])
+        hdr[9] = 50
+        hdr[2:4] = struct.pack("!H", len(out) - 8)
+        ip = IP(bytes(hdr) + bytes(out[hl + 8:]))
+        del ip.chksum
+        assert bytes(raw_sa.decrypt(IP(bytes(ip)))) == bytes(plain)
+        rx = IP(bytes(out))
+        rx.src = NAT_PUB
+        rx[UDP].sport = NAT_PORT
+        del rx.chksum
+        rx = bytes(rx)
+        dec = IP(bytes(plain))
+        dec.src = NAT_PUB
+        del dec.chksum
+        if proto == "tcp":
+            del dec[TCP].chksum
+        elif proto == "udp" and dec[UDP].chksum != 0:
+            del dec[UDP].chksum
+        dec = bytes(dec)
+    else:
+        assert bytes(raw_sa.decrypt(IP(bytes(out)))) == bytes(plain)
+        rx, dec = bytes(out), bytes(plain)
+    n = "t%d_" % k
+    text = c_bytes(n + "key", key) + c_bytes(n + "plain", bytes(plain)) + \
+        c_bytes(n + "esp", bytes(out))
+    names = {"rx": n + "esp", "dec": n + "plain"}
+    if natt:
+        text += c_bytes(n + "rx", rx) + c_bytes(n + "dec", dec)
+        names = {"rx": n + "rx", "dec": n + "dec"}
+    entry = ("\t{ %d, %d, %d, %d, {0x%02x, 0x%02x, 0x%02x, 0x%02x}, 0x%x, "
+             "UINT64_C(0x%x), %s, %s, sizeof(%s), %s, sizeof(%s), "
+             "%s, sizeof(%s), %s, sizeof(%s) },\n" %
+             (key_len, natt, esn, plain.proto, *salt, spi, seq64, n + "key",
+              n + "plain", n + "plain", n + "esp", n + "esp",
+              names["rx"], names["rx"], names["dec"], names["dec"]))
+    return text, entry
+
+
 def main():
     out = [
         "/* SPDX-License-Identifier: BSD-3-Clause */\n",
         "/* Generated by tests/unit/gen_esp_vectors.py with scapy: do not edit.\n",
         " * /usr/bin/python3 tests/unit/gen_esp_vectors.py > tests/unit/esp_vectors.h\n",
-        " * ESP tunnel mode, AES-GCM-16 (RFC 4106), outer %s -> %s,\n" % (LOCAL, PEER),
+        " * ESP tunnel and transport mode, AES-GCM-16 (RFC 4106), %s -> %s,\n" % (LOCAL, PEER),
         " * NAT-T UDP 4500 -> 4501, IV = sequence number (big-endian). */\n",
         "#ifndef ESP_VECTORS_H\n#define ESP_VECTORS_H\n\n#include <stdint.h>\n\n",
     ]
@@ -87,7 +181,32 @@ def main():
                "\tconst uint8_t *outer;\n\tuint32_t outer_len;\n};\n\n")
     out.append("static const struct esp_vector esp_vectors[] = {\n")
     out.extend(entries)
-    out.append("};\n\n#define ESP_VEC_LOCAL UINT32_C(0xc0000201) /* %s */\n"
+    out.append("};\n\n")
+    entries = []
+    k = 0
+    for key_len in (16, 32):
+        for esn in (0, 1):
+            for natt in (0, 1):
+                for proto in ("icmp", "udp", "tcp"):
+                    text, entry = trs_case(k, key_len, esn, natt, proto)
+                    out.append(text)
+                    entries.append(entry)
+                    k += 1
+    out.append("\n/* Transport mode: plain -> esp is outbound, rx -> dec inbound\n"
+               " * (the same as esp -> plain but with NAT-T: source %s:%d\n"
+               " * after a NAT, TCP/UDP checksum over it). */\n"
+               "struct esp_trs_vector {\n\tuint32_t key_len, natt, esn, proto;\n"
+               "\tuint8_t salt[4];\n\tuint32_t spi;\n\tuint64_t seq;\n"
+               "\tconst uint8_t *key;\n"
+               "\tconst uint8_t *plain;\n\tuint32_t plain_len;\n"
+               "\tconst uint8_t *esp;\n\tuint32_t esp_len;\n"
+               "\tconst uint8_t *rx;\n\tuint32_t rx_len;\n"
+               "\tconst uint8_t *dec;\n\tuint32_t dec_len;\n};\n\n" % (NAT_PUB, NAT_PORT))
+    out.append("static const struct esp_trs_vector esp_trs_vectors[] = {\n")
+    out.extend(entries)
+    out.append("};\n\n#define ESP_VEC_NAT_PUB UINT32_C(0xcb007105) /* %s */\n"
+               "#define ESP_VEC_NAT_PORT %d\n" % (NAT_PUB, NAT_PORT))
+    out.append("\n#define ESP_VEC_LOCAL UINT32_C(0xc0000201) /* %s */\n"
                "#define ESP_VEC_PEER UINT32_C(0xc6336402) /* %s */\n" % (LOCAL, PEER) +
                "#define ESP_VEC_NATT_DPORT 4501\n\n#endif\n")
     sys.stdout.write("".join(out))

@@ -9,6 +9,13 @@
  *  - every ICV bit flip, replay dup/old, bad pad, next header 41, every
  *    truncation, inner malformed, selector mismatch, NAT-T rebound only
  *    after a valid ICV, outbound sequence overflow, too big;
+ *  - transport mode (RFC 4303 §3.1.1; esp_trs_vectors: ICMP, UDP, TCP,
+ *    IHL 5 and 6, raw and NAT-T): scapy's packets decrypt to scapy's plain
+ *    packet (NAT-T: after the NAT, checksum fixed as RFC 3948 §3.1.2) and
+ *    our encryption is scapy's; round trips 0..1500 with IHL 5 and 6;
+ *    every bit flip, replay, trailer and next header table, truncations,
+ *    IHL against esp_off, selector, rebinding only after the ICV, the
+ *    checksum left alone without NAT-T, outbound refusals;
  *  - the mempool has as many free mbufs after each test as before.
  */
 #include <setjmp.h>
@@ -26,6 +33,8 @@
 #include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
 
 #include "lib/esp/esp.h"
 #include "lib/util/util.h"
@@ -37,7 +46,8 @@
 #define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
 			 (uint32_t)(c) << 8 | (uint32_t)(d))
 
-enum { WIN = 128, NVEC = RTE_DIM(esp_vectors), L2 = ESP_L2_LEN };
+enum { WIN = 128, NVEC = RTE_DIM(esp_vectors), L2 = ESP_L2_LEN,
+       NTRS = RTE_DIM(esp_trs_vectors) };
 
 static struct rte_mempool *pool;
 static const struct aead_engine *eng;
@@ -113,7 +123,7 @@ static uint8_t inb_one(struct sa_inb *sa, struct rte_mbuf *m, uint16_t off)
 {
 	struct rte_mbuf *mb[1] = { m };
 	uint8_t drop[1] = { 0xff };
-	uint16_t n = esp_inb_tun_burst(sa, eng, ctx, mb, &off, 1, drop);
+	uint16_t n = esp_inb_select(sa)(sa, eng, ctx, mb, &off, 1, drop);
 
 	assert_ptr_equal(mb[0], m);
 	return n == 1 ? ESP_DROP_NONE : drop[0];
@@ -146,7 +156,7 @@ static struct rte_mbuf *outb_one(struct sa_outb *sa, const uint8_t *inner,
 	struct rte_mbuf *mb[1] = { mb_with(inner, len) };
 	uint8_t drop[1];
 
-	assert_int_equal(esp_outb_tun_burst(sa, eng, ctx, mb, 1, drop), 1);
+	assert_int_equal(esp_outb_select(sa)(sa, eng, ctx, mb, 1, drop), 1);
 	return mb[0];
 }
 
@@ -361,17 +371,17 @@ static void test_replay(void **state)
  * Raw ESP, no ESN (vector 0's SA): encrypt @p pt (inner, pad, pad length,
  * next header) with the engine directly, framed like esp_outb's output.
  */
-static struct rte_mbuf *craft(const struct sa_outb *sa, uint32_t seq,
-			      const uint8_t *pt, uint32_t ptlen)
+static struct rte_mbuf *craft_natt(const struct sa_outb *sa, uint32_t seq,
+				   const uint8_t *pt, uint32_t ptlen, bool natt)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-	uint32_t olen = 20 + 16 + ptlen + ESP_ICV_LEN;
+	uint32_t u = natt ? 8 : 0, olen = 20 + u + 16 + ptlen + ESP_ICV_LEN;
 	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(L2 + olen));
-	uint8_t *esp = p + L2 + 20, nonce[AEAD_IV_LEN];
+	uint8_t *esp = p + L2 + 20 + u, nonce[AEAD_IV_LEN];
 	struct rte_ipv4_hdr ip = {
 		.version_ihl = RTE_IPV4_VHL_DEF, .time_to_live = 64,
 		.total_length = rte_cpu_to_be_16((uint16_t)olen),
-		.next_proto_id = IPPROTO_ESP,
+		.next_proto_id = natt ? IPPROTO_UDP : IPPROTO_ESP,
 		.src_addr = rte_cpu_to_be_32(ESP_VEC_LOCAL),
 		.dst_addr = rte_cpu_to_be_32(ESP_VEC_PEER),
 	};
@@ -382,6 +392,15 @@ static struct rte_mbuf *craft(const struct sa_outb *sa, uint32_t seq,
 
 	memset(p, 0, L2);
 	memcpy(p + L2, &ip, sizeof(ip));
+	if (natt) {
+		struct rte_udp_hdr udp = {
+			.src_port = rte_cpu_to_be_16(4500),
+			.dst_port = rte_cpu_to_be_16(4500),
+			.dgram_len = rte_cpu_to_be_16((uint16_t)(olen - 20)),
+		};
+
+		memcpy(p + L2 + 20, &udp, sizeof(udp));
+	}
 	w = rte_cpu_to_be_32(sa->spi);
 	memcpy(esp, &w, 4);
 	w = rte_cpu_to_be_32(seq);
@@ -395,6 +414,12 @@ static struct rte_mbuf *craft(const struct sa_outb *sa, uint32_t seq,
 			       .tag = esp + 16 + ptlen };
 	assert_int_equal(eng->encrypt_burst(ctx, &op, 1, &ok), 1);
 	return m;
+}
+
+static struct rte_mbuf *craft(const struct sa_outb *sa, uint32_t seq,
+			      const uint8_t *pt, uint32_t ptlen)
+{
+	return craft_natt(sa, seq, pt, ptlen, false);
 }
 
 static void test_trailer(void **state)
@@ -579,6 +604,593 @@ static void test_too_big(void **state)
 	free(out);
 }
 
+/* ---- transport mode -------------------------------------------------------- */
+
+/* The tunnel helpers' SA fields, from a transport vector. */
+static struct esp_vector trs_as_vec(const struct esp_trs_vector *t)
+{
+	struct esp_vector v = {
+		.key_len = t->key_len, .natt = t->natt, .esn = t->esn,
+		.spi = t->spi, .seq = t->seq, .key = t->key,
+	};
+
+	memcpy(v.salt, t->salt, 4);
+	return v;
+}
+
+static struct sa_inb *trs_inb_new(const struct esp_trs_vector *t)
+{
+	struct esp_vector v = trs_as_vec(t);
+	struct sa_inb *sa = inb_new(&v);
+
+	sa->mode = SA_MODE_TRANSPORT;
+	return sa;
+}
+
+static struct sa_outb *trs_outb_new(const struct esp_trs_vector *t)
+{
+	struct esp_vector v = trs_as_vec(t);
+	struct sa_outb *sa = outb_new(&v);
+
+	sa->mode = SA_MODE_TRANSPORT;
+	/* the vectors' destination is the peer's address: NAT-T keeps it */
+	sa->peer = sa_peer_pack(ESP_VEC_PEER, ESP_VEC_NATT_DPORT);
+	return sa;
+}
+
+/* esp_off of a received transport packet: after its IHL (and UDP) */
+static uint16_t trs_off(const uint8_t *ip, bool natt)
+{
+	return (uint16_t)(L2 + (ip[0] & 0xf) * 4 + (natt ? 8 : 0));
+}
+
+/* first vector with these flags */
+static const struct esp_trs_vector *trs_vec(bool natt, bool esn)
+{
+	unsigned int i;
+
+	for (i = 0; i < NTRS; i++)
+		if (esp_trs_vectors[i].natt == natt && esp_trs_vectors[i].esn == esn)
+			return &esp_trs_vectors[i];
+	fail();
+	return NULL;
+}
+
+static void test_trs_select(void **state)
+{
+	const struct esp_trs_vector *t = &esp_trs_vectors[0];
+	struct sa_inb *in = trs_inb_new(t);
+	struct sa_outb *out = trs_outb_new(t);
+	esp_inb_fn fi[8];
+	esp_outb_fn fo[8];
+	unsigned int f, g;
+
+	for (f = 0; f < 8; f++) {
+		in->mode = out->mode = f < 4 ? SA_MODE_TUNNEL : SA_MODE_TRANSPORT;
+		in->flags = out->flags = (uint8_t)(f & 3);
+		fi[f] = esp_inb_select(in);
+		fo[f] = esp_outb_select(out);
+		assert_non_null(fi[f]);
+		assert_non_null(fo[f]);
+		if (f < 4) {
+			assert_ptr_equal(fi[f], esp_inb_tun_select(in));
+			assert_ptr_equal(fo[f], esp_outb_tun_select(out));
+		} else {
+			assert_ptr_equal(fi[f], esp_inb_trs_select(in));
+			assert_ptr_equal(fo[f], esp_outb_trs_select(out));
+		}
+		for (g = 0; g < f; g++)
+			assert_true(fi[g] != fi[f] && fo[g] != fo[f]);
+	}
+	in->mode = out->mode = 0;
+	assert_null(esp_inb_select(in));
+	assert_null(esp_outb_select(out));
+	free(in);
+	free(out);
+}
+
+/* the TCP or UDP (checksum not 0) of an IPv4 packet verifies */
+static void assert_l4_cksum_ok(const uint8_t *ip)
+{
+	const struct rte_ipv4_hdr *h = (const struct rte_ipv4_hdr *)ip;
+	uint32_t hl = (ip[0] & 0xf) * 4;
+
+	if (h->next_proto_id == IPPROTO_UDP &&
+	    ip[hl + 6] == 0 && ip[hl + 7] == 0)
+		return;
+	if (h->next_proto_id == IPPROTO_UDP || h->next_proto_id == IPPROTO_TCP)
+		assert_int_equal(rte_ipv4_udptcp_cksum_verify(h, ip + hl), 0);
+}
+
+static void test_trs_vectors_inb(void **state)
+{
+	static const uint8_t eth[L2] = { [12] = 0x08 };
+	unsigned int i;
+
+	for (i = 0; i < NTRS; i++) {
+		const struct esp_trs_vector *t = &esp_trs_vectors[i];
+		struct sa_inb *sa = trs_inb_new(t);
+		struct rte_mbuf *m = mb_with(t->rx, t->rx_len);
+		const uint8_t *p;
+
+		assert_int_equal(inb_one(sa, m, trs_off(t->rx, t->natt)), ESP_DROP_NONE);
+		p = rte_pktmbuf_mtod(m, const uint8_t *);
+		assert_int_equal(rte_pktmbuf_data_len(m), L2 + t->dec_len);
+		assert_int_equal(rte_pktmbuf_pkt_len(m), L2 + t->dec_len);
+		assert_int_equal(m->l2_len, L2);
+		assert_int_equal(m->l3_len, (t->dec[0] & 0xf) * 4);
+		assert_memory_equal(p, eth, L2);
+		assert_memory_equal(p + L2, t->dec, t->dec_len);
+		assert_l4_cksum_ok(p + L2);
+		assert_true(sa->rw.top == t->seq);
+		assert_true(sa->cnt.packets == 1 && sa->cnt.bytes == t->dec_len);
+		if (t->natt)
+			assert_true(sa->peer == sa_peer_pack(ESP_VEC_NAT_PUB,
+							     ESP_VEC_NAT_PORT));
+		rte_pktmbuf_free(m);
+		free(sa);
+	}
+}
+
+static void test_trs_vectors_outb(void **state)
+{
+	static const uint8_t eth[L2] = { [12] = 0x08 };
+	unsigned int i;
+
+	for (i = 0; i < NTRS; i++) {
+		const struct esp_trs_vector *t = &esp_trs_vectors[i];
+		struct sa_outb *sa = trs_outb_new(t);
+		struct rte_mbuf *m = outb_one(sa, t->plain, t->plain_len);
+		const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+
+		assert_int_equal(rte_pktmbuf_data_len(m), L2 + t->esp_len);
+		assert_memory_equal(p, eth, L2);
+		assert_memory_equal(p + L2, t->esp, t->esp_len);
+		assert_true(sa->seq == t->seq);
+		assert_true(sa->cnt.packets == 1 && sa->cnt.bytes == t->plain_len);
+		rte_pktmbuf_free(m);
+		free(sa);
+	}
+}
+
+/*
+ * A plain packet for transport round trips: 192.0.2.1 -> 198.51.100.2 (the
+ * NAT-T destination the SA writes, so the packet comes back equal), IHL 5
+ * or 6 (router alert), @p pl bytes of IP payload: UDP with its checksum
+ * from 8 bytes on, protocol 253 below.
+ */
+static uint32_t make_trs(uint8_t *buf, uint32_t pl, bool opt)
+{
+	uint32_t hl = opt ? 24 : 20, i;
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)buf;
+	struct rte_udp_hdr u;
+	rte_be16_t ck;
+
+	memset(buf, 0, hl);
+	ip->version_ihl = (uint8_t)(0x40 | hl / 4);
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(hl + pl));
+	ip->packet_id = rte_cpu_to_be_16((uint16_t)pl);
+	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	ip->time_to_live = 17;
+	ip->next_proto_id = pl >= 8 ? IPPROTO_UDP : 253;
+	ip->src_addr = rte_cpu_to_be_32(ESP_VEC_LOCAL);
+	ip->dst_addr = rte_cpu_to_be_32(ESP_VEC_PEER);
+	if (opt) {
+		buf[20] = 0x94;
+		buf[21] = 4;
+	}
+	for (i = 0; i < pl; i++)
+		buf[hl + i] = (uint8_t)(i * 13 + pl);
+	if (pl >= 8) {
+		u = (struct rte_udp_hdr){ .src_port = rte_cpu_to_be_16(7),
+			.dst_port = rte_cpu_to_be_16(9),
+			.dgram_len = rte_cpu_to_be_16((uint16_t)pl) };
+		memcpy(buf + hl, &u, sizeof(u));
+		ck = rte_ipv4_udptcp_cksum(ip, buf + hl);
+		memcpy(buf + hl + 6, &ck, 2);
+	}
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return hl + pl;
+}
+
+static void test_trs_roundtrip(void **state)
+{
+	static uint8_t plain[1600];
+	struct rte_mbuf *mb[ESPGW_MAX_BURST];
+	uint16_t off[ESPGW_MAX_BURST];
+	uint8_t drop[ESPGW_MAX_BURST];
+	uint32_t pl, k, f, len[ESPGW_MAX_BURST];
+
+	for (f = 0; f < 4; f++) {
+		const struct esp_trs_vector *t = trs_vec(f & 1, f >> 1);
+		struct sa_inb *in = trs_inb_new(t);
+		struct sa_outb *out = trs_outb_new(t);
+
+		for (pl = 0; pl <= 1500; pl += k) {
+			for (k = 0; k < ESPGW_MAX_BURST && pl + k <= 1500; k++) {
+				len[k] = make_trs(plain, pl + k, k & 1);
+				mb[k] = mb_with(plain, len[k]);
+				off[k] = (uint16_t)(L2 + (k & 1 ? 24 : 20) + (t->natt ? 8 : 0));
+			}
+			assert_int_equal(esp_outb_select(out)(out, eng, ctx, mb,
+							      (uint16_t)k, drop), k);
+			assert_int_equal(esp_inb_select(in)(in, eng, ctx, mb, off,
+							    (uint16_t)k, drop), k);
+			for (k = 0; k < ESPGW_MAX_BURST && pl + k <= 1500; k++) {
+				make_trs(plain, pl + k, k & 1);
+				assert_int_equal(rte_pktmbuf_data_len(mb[k]), L2 + len[k]);
+				assert_int_equal(mb[k]->l3_len, k & 1 ? 24 : 20);
+				assert_memory_equal(rte_pktmbuf_mtod(mb[k], uint8_t *) + L2,
+						    plain, len[k]);
+				rte_pktmbuf_free(mb[k]);
+			}
+		}
+		assert_true(in->rw.top == out->seq);
+		free(in);
+		free(out);
+	}
+}
+
+/* Every bit of the ESP packet (SPI to ICV) flipped: refused before any
+ * state moves; the sequence number's bits may fall out of the window. */
+static void test_trs_bitflip(void **state)
+{
+	size_t wsz = replay_window_size_bytes(WIN);
+	uint8_t *win = malloc(wsz);
+	unsigned int f;
+
+	for (f = 0; f < 2; f++) {
+		const struct esp_trs_vector *t = trs_vec(f, f);
+		struct sa_inb *sa = trs_inb_new(t);
+		uint16_t off = trs_off(t->rx, t->natt);
+		uint64_t peer = sa->peer;
+		uint32_t bit, nbits = (t->rx_len - (off - L2)) * 8;
+
+		memcpy(win, &sa->rw, wsz);
+		for (bit = 0; bit < nbits; bit++) {
+			struct rte_mbuf *m = mb_with(t->rx, t->rx_len);
+			uint8_t *esp = rte_pktmbuf_mtod(m, uint8_t *) + off;
+			uint8_t r;
+
+			esp[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+			r = inb_one(sa, m, off);
+			if (bit / 8 >= 4 && bit / 8 < 8)
+				assert_true(r == ESP_DROP_AUTH_FAILED ||
+					    r == ESP_DROP_REPLAY_OLD ||
+					    r == ESP_DROP_REPLAY_ZERO);
+			else
+				assert_int_equal(r, ESP_DROP_AUTH_FAILED);
+			assert_memory_equal(win, &sa->rw, wsz);
+			assert_true(sa->peer == peer);
+			rte_pktmbuf_free(m);
+		}
+		assert_true(sa->cnt.packets == 0);
+		free(sa);
+	}
+	free(win);
+}
+
+static void test_trs_replay(void **state)
+{
+	/* no ESN: with ESN a number left of the window is the next epoch's */
+	const struct esp_trs_vector *t = trs_vec(true, false);
+	struct sa_outb *out = trs_outb_new(t);
+	struct sa_inb *in = trs_inb_new(t);
+	uint8_t plain[64];
+	uint32_t len = make_trs(plain, 12, true), i;
+	uint16_t off = L2 + 24 + 8;
+	struct rte_mbuf *first = outb_one(out, plain, len), *m;
+	struct rte_mbuf *copy = mb_with(rte_pktmbuf_mtod(first, uint8_t *) + L2,
+					rte_pktmbuf_data_len(first) - L2);
+	struct rte_mbuf *copy2 = mb_with(rte_pktmbuf_mtod(first, uint8_t *) + L2,
+					 rte_pktmbuf_data_len(first) - L2);
+
+	assert_int_equal(inb_one(in, first, off), ESP_DROP_NONE);
+	assert_int_equal(inb_one(in, copy, off), ESP_DROP_REPLAY_DUP);
+	for (i = 0; i < WIN; i++) {
+		m = outb_one(out, plain, len);
+		assert_int_equal(inb_one(in, m, off), ESP_DROP_NONE);
+		rte_pktmbuf_free(m);
+	}
+	assert_int_equal(inb_one(in, copy2, off), ESP_DROP_REPLAY_OLD);
+	assert_true(in->cnt.packets == WIN + 1);
+	rte_pktmbuf_free(first);
+	rte_pktmbuf_free(copy);
+	rte_pktmbuf_free(copy2);
+	free(in);
+	free(out);
+}
+
+/* Decrypted payload, trailer and next header, raw and NAT-T (no ESN). */
+static void test_trs_trailer(void **state)
+{
+	/* pl + npad + 2 is a multiple of 4 (else esp_bad_len) */
+	static const struct {
+		uint8_t natt, pl, npad, bad_pad, padlen, nh, want;
+	} cases[] = {
+		{ 0, 22, 0, 0, 0, 1, ESP_DROP_NONE },     /* ICMP */
+		{ 0, 21, 1, 0, 1, 253, ESP_DROP_NONE },
+		{ 0, 21, 1, 1, 1, 253, ESP_DROP_BAD_PAD },
+		{ 0, 21, 1, 0, 200, 253, ESP_DROP_BAD_PAD },
+		{ 0, 22, 0, 0, 0, 4, ESP_DROP_BAD_NEXT_HEADER },
+		{ 0, 22, 0, 0, 0, 41, ESP_DROP_BAD_NEXT_HEADER },
+		{ 0, 22, 0, 0, 0, 59, ESP_DROP_DUMMY },
+		{ 0, 10, 0, 0, 0, 6, ESP_DROP_NONE },     /* short TCP: not ours */
+		{ 1, 22, 0, 0, 0, 59, ESP_DROP_DUMMY },
+		{ 1, 22, 0, 0, 0, 41, ESP_DROP_BAD_NEXT_HEADER },
+		{ 1, 10, 0, 0, 0, 6, ESP_DROP_INNER_MALFORMED },   /* < 20 */
+		{ 1, 19, 3, 0, 3, 6, ESP_DROP_INNER_MALFORMED },
+		{ 1, 7, 3, 0, 3, 17, ESP_DROP_INNER_MALFORMED },   /* < 8 */
+		{ 1, 8, 2, 0, 2, 17, ESP_DROP_NONE },
+		{ 1, 20, 2, 0, 2, 6, ESP_DROP_NONE },
+		{ 1, 0, 2, 0, 2, 1, ESP_DROP_NONE },     /* nothing to fix */
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		const struct esp_trs_vector *t = trs_vec(cases[i].natt, false);
+		struct sa_outb *out = trs_outb_new(t);
+		struct sa_inb *in = trs_inb_new(t);
+		uint8_t buf[64];
+		uint32_t pl = cases[i].pl, k, np = cases[i].npad;
+		struct rte_mbuf *m;
+		uint16_t off = L2 + 20 + (cases[i].natt ? 8 : 0);
+		const uint8_t *ip;
+
+		for (k = 0; k < pl; k++)
+			buf[k] = (uint8_t)(0x31 * k + i);
+		for (k = 0; k < np; k++)
+			buf[pl + k] = (uint8_t)(k + 1 + cases[i].bad_pad);
+		buf[pl + np] = cases[i].padlen;
+		buf[pl + np + 1] = cases[i].nh;
+		m = craft_natt(out, (uint32_t)t->seq, buf, pl + np + 2, cases[i].natt);
+		assert_int_equal(inb_one(in, m, off), cases[i].want);
+		if (cases[i].want == ESP_DROP_NONE) {
+			ip = rte_pktmbuf_mtod(m, const uint8_t *) + L2;
+			assert_int_equal(rte_pktmbuf_data_len(m), L2 + 20 + pl);
+			assert_int_equal(ip[9], cases[i].nh);
+			assert_int_equal(ip[2] << 8 | ip[3], 20 + pl);
+			assert_int_equal(rte_ipv4_cksum((const struct rte_ipv4_hdr *)ip), 0);
+			if (cases[i].natt)
+				assert_l4_cksum_ok(ip);
+			else   /* the sender's bytes, untouched */
+				assert_memory_equal(ip + 20, buf, pl);
+		}
+		rte_pktmbuf_free(m);
+		free(in);
+		free(out);
+	}
+}
+
+/* Every truncation of every vector, and IHL not leading to esp_off. */
+static void test_trs_truncate(void **state)
+{
+	unsigned int i;
+	uint32_t t;
+
+	for (i = 0; i < NTRS; i++) {
+		const struct esp_trs_vector *v = &esp_trs_vectors[i];
+		struct sa_inb *sa = trs_inb_new(v);
+		uint16_t off = trs_off(v->rx, v->natt);
+		uint32_t hl = off - L2;
+
+		for (t = 0; t < v->rx_len; t++) {
+			struct rte_mbuf *m = mb_with(v->rx, t);
+			uint8_t r = inb_one(sa, m, off);
+			uint32_t esp = t > hl ? t - hl : 0;
+
+			if (esp < 34)   /* IP, UDP, ESP header, IV, ICV */
+				assert_int_equal(r, ESP_DROP_ESP_SHORT);
+			else if (esp % 4 != 0)
+				assert_int_equal(r, ESP_DROP_ESP_BAD_LEN);
+			else
+				assert_int_equal(r, ESP_DROP_AUTH_FAILED);
+			assert_int_equal(rte_pktmbuf_data_len(m), L2 + t);
+			rte_pktmbuf_free(m);
+		}
+		assert_true(sa->rw.top == v->seq - 10);
+		free(sa);
+	}
+}
+
+static void test_trs_outer_malformed(void **state)
+{
+	const struct esp_trs_vector *t = &esp_trs_vectors[2];   /* IHL 6 */
+	struct sa_inb *sa = trs_inb_new(t);
+	static const struct { uint8_t vihl; int8_t doff; } cases[] = {
+		{ 0x45, 0 },    /* IHL 5 but esp_off after 24 bytes */
+		{ 0x47, 0 },
+		{ 0x44, 0 },
+		{ 0x66, 0 },    /* not IPv4 */
+		{ 0x46, 4 },
+		{ 0x46, -4 },
+	};
+	unsigned int i;
+
+	assert_int_equal(t->rx[0], 0x46);
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		struct rte_mbuf *m = mb_with(t->rx, t->rx_len);
+
+		rte_pktmbuf_mtod(m, uint8_t *)[L2] = cases[i].vihl;
+		assert_int_equal(inb_one(sa, m, (uint16_t)(L2 + 24 + cases[i].doff)),
+				 ESP_DROP_OUTER_MALFORMED);
+		rte_pktmbuf_free(m);
+	}
+	assert_true(sa->rw.top == t->seq - 10);
+	free(sa);
+}
+
+/* Selector over the packet's own addresses; without NAT-T a checksum that
+ * the outer header no longer matches is left as sent. */
+static void test_trs_selector(void **state)
+{
+	const struct esp_trs_vector *t = &esp_trs_vectors[2];   /* raw TCP */
+	struct sa_inb *sa = trs_inb_new(t);
+	struct rte_mbuf *m = mb_with(t->rx, t->rx_len);
+	uint16_t off = trs_off(t->rx, false);
+	rte_be32_t a = rte_cpu_to_be_32(ESP_VEC_NAT_PUB);
+	const uint8_t *ip;
+
+	assert_int_equal(t->proto, IPPROTO_TCP);
+	sa->sel = (struct sa_selector){ .src = ESP_VEC_LOCAL, .src_mask = ~0u,
+		.dst = IP4(198, 51, 100, 0), .dst_mask = 0xffffff00 };
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *) + L2 + 12, &a, 4);
+	assert_int_equal(inb_one(sa, m, off), ESP_DROP_SELECTOR_MISMATCH);
+	rte_pktmbuf_free(m);
+	sa->sel.src = ESP_VEC_NAT_PUB;
+	sa->rw.top = t->seq - 10;
+	memset(sa->rw.bmp, 0, (sa->rw.mask + 1) * sizeof(uint64_t));
+	m = mb_with(t->rx, t->rx_len);
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *) + L2 + 12, &a, 4);
+	assert_int_equal(inb_one(sa, m, off), ESP_DROP_NONE);
+	ip = rte_pktmbuf_mtod(m, const uint8_t *) + L2;
+	assert_memory_equal(ip + 12, &a, 4);
+	assert_memory_equal(ip + 20, t->plain + 20, t->plain_len - 20);
+	assert_int_not_equal(rte_ipv4_udptcp_cksum_verify(
+		(const struct rte_ipv4_hdr *)ip, ip + 24), 0);
+	rte_pktmbuf_free(m);
+	free(sa);
+}
+
+static void test_trs_natt_rebind(void **state)
+{
+	const struct esp_trs_vector *t = trs_vec(true, true);
+	struct sa_inb *in = trs_inb_new(t);
+	uint64_t home = in->peer;
+	uint16_t off = trs_off(t->rx, true);
+	struct rte_mbuf *a = mb_with(t->rx, t->rx_len);
+	struct rte_mbuf *b = mb_with(t->rx, t->rx_len);
+	struct rte_mbuf *a2 = mb_with(t->rx, t->rx_len);
+
+	/* forged (bad ICV) from a new place: the binding stays */
+	set_src(b, IP4(203, 0, 113, 9), 6000);
+	rte_pktmbuf_mtod(b, uint8_t *)[rte_pktmbuf_data_len(b) - 1] ^= 0x80;
+	assert_int_equal(inb_one(in, b, off), ESP_DROP_AUTH_FAILED);
+	assert_true(in->peer == home);
+	/* authentic: moves to the NAT's address and port */
+	assert_int_equal(inb_one(in, a, off), ESP_DROP_NONE);
+	assert_true(in->peer == sa_peer_pack(ESP_VEC_NAT_PUB, ESP_VEC_NAT_PORT));
+	/* replay from elsewhere: does not */
+	set_src(a2, IP4(203, 0, 113, 66), 4700);
+	assert_int_equal(inb_one(in, a2, off), ESP_DROP_REPLAY_DUP);
+	assert_true(in->peer == sa_peer_pack(ESP_VEC_NAT_PUB, ESP_VEC_NAT_PORT));
+	rte_pktmbuf_free(a);
+	rte_pktmbuf_free(b);
+	rte_pktmbuf_free(a2);
+	free(in);
+}
+
+/* one packet through transport outbound; the drop reason (0: sent) */
+static uint8_t trs_outb_drop(struct sa_outb *sa, struct rte_mbuf *m)
+{
+	struct rte_mbuf *mb[1] = { m };
+	uint8_t drop[1] = { 0xff };
+
+	return esp_outb_select(sa)(sa, eng, ctx, mb, 1, drop) == 1 ?
+		ESP_DROP_NONE : drop[0];
+}
+
+static void test_trs_outb_refuse(void **state)
+{
+	const struct esp_trs_vector *t = trs_vec(true, false);
+	struct sa_outb *out = trs_outb_new(t);
+	uint8_t plain[1600], save[1600];
+	uint32_t len = make_trs(plain, 1400, true), olen;
+	struct rte_mbuf *m;
+	uint8_t *ip;
+
+	/* 24 + 8 + 16 + 1400 + 2 (pad) + 2 + 16 = 1468 */
+	olen = 24 + 8 + 16 + 1400 + 2 + 2 + 16;
+	out->mtu = (uint16_t)(olen - 1);
+	m = mb_with(plain, len);
+	assert_int_equal(trs_outb_drop(out, m), ESP_DROP_TOO_BIG);
+	assert_int_equal(rte_pktmbuf_data_len(m), L2 + len);
+	assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *) + L2, plain, len);
+	assert_true(out->seq == t->seq - 1);
+	out->mtu = (uint16_t)olen;
+	assert_int_equal(trs_outb_drop(out, m), ESP_DROP_NONE);
+	assert_int_equal(rte_pktmbuf_data_len(m), L2 + olen);
+	rte_pktmbuf_free(m);
+	out->mtu = 0;
+	/* fragments, not IPv4, IHL beyond the data or below 5 */
+	len = make_trs(plain, 30, false);
+	memcpy(save, plain, len);
+	plain[6] = 0x20;    /* MF */
+	m = mb_with(plain, len);
+	assert_int_equal(trs_outb_drop(out, m), ESP_DROP_INNER_MALFORMED);
+	rte_pktmbuf_free(m);
+	memcpy(plain, save, len);
+	plain[7] = 1;       /* offset 8 */
+	m = mb_with(plain, len);
+	assert_int_equal(trs_outb_drop(out, m), ESP_DROP_INNER_MALFORMED);
+	rte_pktmbuf_free(m);
+	memcpy(plain, save, len);
+	plain[0] = 0x4f;
+	m = mb_with(plain, 40);
+	assert_int_equal(trs_outb_drop(out, m), ESP_DROP_INNER_MALFORMED);
+	rte_pktmbuf_free(m);
+	plain[0] = 0x44;
+	m = mb_with(plain, len);
+	assert_int_equal(trs_outb_drop(out, m), ESP_DROP_INNER_MALFORMED);
+	rte_pktmbuf_free(m);
+	plain[0] = 0x65;
+	m = mb_with(plain, len);
+	assert_int_equal(trs_outb_drop(out, m), ESP_DROP_INNER_MALFORMED);
+	rte_pktmbuf_free(m);
+	m = mb_with(plain, 19);
+	assert_int_equal(trs_outb_drop(out, m), ESP_DROP_INNER_MALFORMED);
+	rte_pktmbuf_free(m);
+	/* no headroom for UDP, ESP header and IV (24): unchanged */
+	m = rte_pktmbuf_alloc(pool);
+	m->data_off = 23;
+	ip = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(L2 + len));
+	memcpy(ip + L2, save, len);
+	assert_int_equal(trs_outb_drop(out, m), ESP_DROP_NO_ROOM);
+	assert_int_equal(m->data_off, 23);
+	assert_memory_equal(ip + L2, save, len);
+	rte_pktmbuf_free(m);
+	assert_true(out->seq == t->seq);
+	/* sequence numbers used up */
+	out->seq = UINT32_MAX;
+	m = mb_with(save, len);
+	assert_int_equal(trs_outb_drop(out, m), ESP_DROP_SEQ_OVERFLOW);
+	rte_pktmbuf_free(m);
+	free(out);
+}
+
+/* NAT-T outbound: the destination becomes the peer's public address, the
+ * source stays; the result decrypts back with the destination changed. */
+static void test_trs_natt_dst(void **state)
+{
+	const struct esp_trs_vector *t = trs_vec(true, false);
+	struct sa_outb *out = trs_outb_new(t);
+	struct sa_inb *in = trs_inb_new(t);
+	uint8_t plain[128];
+	uint32_t len = make_trs(plain, 40, false);
+	rte_be32_t pub = rte_cpu_to_be_32(ESP_VEC_NAT_PUB), src;
+	struct rte_mbuf *m;
+	const uint8_t *ip;
+
+	out->peer = sa_peer_pack(ESP_VEC_NAT_PUB, ESP_VEC_NAT_PORT);
+	m = outb_one(out, plain, len);
+	ip = rte_pktmbuf_mtod(m, const uint8_t *) + L2;
+	memcpy(&src, plain + 12, 4);
+	assert_memory_equal(ip + 12, &src, 4);
+	assert_memory_equal(ip + 16, &pub, 4);
+	assert_int_equal(ip[9], IPPROTO_UDP);
+	assert_int_equal(rte_ipv4_cksum((const struct rte_ipv4_hdr *)ip), 0);
+	assert_int_equal(ip[22] << 8 | ip[23], ESP_VEC_NAT_PORT);
+	assert_int_equal(ip[20] << 8 | ip[21], 4500);
+	assert_int_equal(inb_one(in, m, L2 + 28), ESP_DROP_NONE);
+	ip = rte_pktmbuf_mtod(m, const uint8_t *) + L2;
+	assert_memory_equal(ip + 16, &pub, 4);
+	assert_memory_equal(ip + 20, plain + 20, 6);   /* UDP ports, length */
+	assert_l4_cksum_ok(ip);
+	rte_pktmbuf_free(m);
+	free(in);
+	free(out);
+}
+
 static void test_names(void **state)
 {
 	unsigned int i;
@@ -586,6 +1198,8 @@ static void test_names(void **state)
 	for (i = 0; i < ESP_DROP_MAX; i++)
 		assert_true(esp_drop_names[i] != NULL && esp_drop_help[i] != NULL);
 	assert_string_equal(esp_drop_names[ESP_DROP_AUTH_FAILED], "auth_failed");
+	assert_string_equal(esp_drop_names[ESP_DROP_DUMMY], "dummy");
+	assert_string_equal(esp_drop_names[ESP_DROP_OUTER_MALFORMED], "outer_malformed");
 }
 
 /* ---- main ------------------------------------------------------------------ */
@@ -618,6 +1232,19 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_natt_rebind, test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_seq_overflow, test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_too_big, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs_select, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs_vectors_inb, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs_vectors_outb, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs_roundtrip, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs_bitflip, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs_replay, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs_trailer, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs_truncate, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs_outer_malformed, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs_selector, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs_natt_rebind, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs_outb_refuse, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs_natt_dst, test_setup, test_teardown),
 	};
 	static const char *const engines[] = { "ipsec-mb", "openssl" };
 	char name[64];
