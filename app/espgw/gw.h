@@ -49,6 +49,7 @@ enum gw_drop {
 	GW_DROP_SA_EXPIRED,        /* the SA reached its hard lifetime */
 	GW_DROP_SPD_DISCARD,       /* outbound policy says discard (or none matched) */
 	GW_DROP_SPD_NO_SA,         /* protect policy whose SA is gone */
+	GW_DROP_SPD_UNPROTECTED,   /* plain from outside where a policy wants ESP */
 	GW_DROP_HANDOFF_FULL,      /* the SA's owner worker is backlogged */
 	GW_DROP_ESP_TO_LOCAL,      /* decrypted packet addressed to the gateway */
 	GW_DROP_MAX

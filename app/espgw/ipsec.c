@@ -338,18 +338,39 @@ static int install_conf_sas(struct ipsec *ip, uint32_t handle_of[])
 	return 0;
 }
 
+/* The rule as seen from the other side: a policy protecting A -> B also
+ * covers B -> A, which must then arrive through ESP (RFC 4301 §5.2). */
+static struct spd_rule mirrored(const struct spd_rule *r)
+{
+	struct spd_rule m = *r;
+
+	m.src = r->dst;
+	m.src_len = r->dst_len;
+	m.dst = r->src;
+	m.dst_len = r->src_len;
+	m.sport_lo = r->dport_lo;
+	m.sport_hi = r->dport_hi;
+	m.dport_lo = r->sport_lo;
+	m.dport_hi = r->sport_hi;
+	return m;
+}
+
 static int build_spd(struct ipsec *ip, const uint32_t handle_of[])
 {
 	const struct conf *c = ip->gw->conf;
-	struct spd_builder *b;
+	struct spd_builder *b, *bin;
 	unsigned int i;
 	int rc = 0;
 
 	if (c->n_policies == 0)
 		return 0;       /* no SPD: forward everything in the clear */
 	b = spd_builder_create();
-	if (b == NULL)
+	bin = spd_builder_create();
+	if (b == NULL || bin == NULL) {
+		spd_builder_free(b);
+		spd_builder_free(bin);
 		return -ENOMEM;
+	}
 	for (i = 0; i < c->n_policies && rc == 0; i++) {
 		const struct conf_policy *cp = &c->policies[i];
 		struct spd_rule r = {
@@ -364,19 +385,25 @@ static int build_spd(struct ipsec *ip, const uint32_t handle_of[])
 			.sa = cp->action == CONF_POLICY_PROTECT ? handle_of[cp->sa] : 0,
 		};
 
+		struct spd_rule m = mirrored(&r);
+
 		rc = spd_builder_add(b, &r);
+		if (rc == 0)
+			rc = spd_builder_add(bin, &m);
 		if (rc != 0)
 			GW_LOG(ERR, "%s:%d: policy not added: %s", c->path, cp->line,
 			       strerror(-rc));
 	}
 	if (rc == 0) {
 		ip->spd = spd_build(b, (int)rte_socket_id());
-		if (ip->spd == NULL) {
+		ip->spd_in = ip->spd == NULL ? NULL : spd_build(bin, (int)rte_socket_id());
+		if (ip->spd == NULL || ip->spd_in == NULL) {
 			rc = -rte_errno;
 			GW_LOG(ERR, "building the SPD failed: %s", rte_strerror(rte_errno));
 		}
 	}
 	spd_builder_free(b);
+	spd_builder_free(bin);
 	return rc;
 }
 
@@ -490,6 +517,7 @@ void ipsec_free(struct ipsec *ip)
 		reclaim(ip, true);
 	sad_free(ip->sad);      /* waits for the inbound grace periods */
 	spd_free(ip->spd);
+	spd_free(ip->spd_in);
 	for (i = 0; i < ip->gw->n_workers; i++) {
 		struct worker_ctx *w = ip->gw->workers[i];
 

@@ -76,6 +76,9 @@ struct ipsec {
 	 * with acquire; freed after an RCU grace period */
 	struct sa_outb **out;
 	struct spd *spd;            /* NULL: no policies, nothing is protected */
+	/* the same policies mirrored, for plain packets from the public side:
+	 * a protect match means it should have come through ESP */
+	struct spd *spd_in;
 	struct rte_ring *events;    /* workers -> control: ipsec_event() */
 	struct rte_rcu_qsbr_dq *dq; /* outbound SAs waiting for their grace period */
 	rte_spinlock_t lock;        /* recs, against the telemetry thread */

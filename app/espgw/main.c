@@ -168,8 +168,10 @@ int main(int argc, char **argv)
 	if (load_conf(&conf, gw.opt.conf_path) < 0)
 		return 1;
 	if (gw.opt.check_only) {
-		printf("%s: OK (%u interfaces, %u routes, %u static neighbours)\n",
-		       conf.path, conf.n_ifaces, conf.n_routes, conf.n_neighs);
+		printf("%s: OK (%u interfaces, %u routes, %u static neighbours, "
+		       "%u SAs, %u policies)\n", conf.path, conf.n_ifaces, conf.n_routes,
+		       conf.n_neighs, conf.n_sas, conf.n_policies);
+		conf_wipe(&conf);
 		return 0;
 	}
 	argv[split] = (char *)"--";

@@ -26,6 +26,7 @@ const char *const gw_drop_names[GW_DROP_MAX] = {
 	[GW_DROP_SA_EXPIRED] = "sa_expired",
 	[GW_DROP_SPD_DISCARD] = "spd_discard",
 	[GW_DROP_SPD_NO_SA] = "spd_no_sa",
+	[GW_DROP_SPD_UNPROTECTED] = "spd_unprotected",
 	[GW_DROP_HANDOFF_FULL] = "handoff_full",
 	[GW_DROP_ESP_TO_LOCAL] = "esp_to_local",
 };
@@ -45,8 +46,9 @@ const char *const gw_drop_help[GW_DROP_MAX] = {
 	[GW_DROP_ARP_IGNORED] = "ARP neither for us nor about a neighbour on the link",
 	[GW_DROP_NO_MBUF] = "control lcore found no free mbuf to answer with",
 	[GW_DROP_SA_EXPIRED] = "the SA reached its hard lifetime (packets or bytes)",
-	[GW_DROP_SPD_DISCARD] = "outbound: a discard policy matched, or no policy did",
+	[GW_DROP_SPD_DISCARD] = "a discard policy matched, or no policy did (either direction)",
 	[GW_DROP_SPD_NO_SA] = "outbound: the protect policy's SA is not installed",
+	[GW_DROP_SPD_UNPROTECTED] = "inbound: plain packet that a protect policy says must arrive through ESP",
 	[GW_DROP_HANDOFF_FULL] = "the worker owning the packet's SA is backlogged",
 	[GW_DROP_ESP_TO_LOCAL] = "decrypted packet for the gateway that no local service takes (only ICMP echo is answered through tunnels)",
 };

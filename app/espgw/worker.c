@@ -23,9 +23,9 @@ static void sort_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t n,
 		       const struct pkt_info info[], struct burst_sort *s)
 {
 	const struct gw *gw = w->gw;
-	/* an SPD applies to what the protected side sends (RFC 4301 §5.1) */
-	const bool protect_side = gw->ipsec->spd != NULL &&
-		!gw->ports[gw->port_of_ethdev[mb[0]->port]].is_public;
+	/* with policies, plain packets go through the SPD (RFC 4301 §5.1)
+	 * or its mirror image (§5.2), by the side they came from */
+	const bool has_spd = gw->ipsec->spd != NULL;
 	uint16_t i;
 
 	for (i = 0; i < n; i++) {
@@ -34,7 +34,8 @@ static void sort_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t n,
 		cnt_add(&w->stats->cls[info[i].cls], 1);
 		switch (info[i].cls) {
 		case PKT_CLASS_PLAIN:
-			if (protect_side) {
+			if (has_spd) {
+				/* out[]: to the SPD of the side it came from */
 				s->out_l3[s->n_out] = info[i].l3_off;
 				s->out[s->n_out++] = m;
 			} else {
@@ -175,8 +176,12 @@ static void process_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t 
 	sort_burst(w, mb, n, info, &s);
 	if (s.n_esp > 0)
 		worker_esp_inbound(w, &s, s.esp, s.esp_off, s.n_esp);
-	if (s.n_out > 0)
-		worker_esp_outbound(w, &s, s.out, s.out_l3, s.n_out);
+	if (s.n_out > 0) {
+		if (w->gw->ports[w->gw->port_of_ethdev[mb[0]->port]].is_public)
+			worker_esp_plain_inbound(w, &s, s.out, s.out_l3, s.n_out);
+		else
+			worker_esp_outbound(w, &s, s.out, s.out_l3, s.n_out);
+	}
 	worker_burst_finish(w, &s);
 }
 

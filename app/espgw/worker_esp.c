@@ -388,6 +388,29 @@ void worker_esp_local_out(struct worker_ctx *w, struct burst_sort *s,
 		outbound_by_sa(w, s, sa, p, l3, np);
 }
 
+void worker_esp_plain_inbound(struct worker_ctx *w, struct burst_sort *s,
+			      struct rte_mbuf *mb[], const uint16_t l3_off[], uint16_t n)
+{
+	uint32_t res[ESPGW_MAX_BURST];
+	uint16_t i;
+
+	spd_lookup_burst(w->ipsec->spd_in, mb, l3_off, n, res);
+	for (i = 0; i < n; i++) {
+		switch (spd_action(res[i])) {
+		case SPD_BYPASS:
+			to_fwd(s, mb[i], l3_off[i], 0);
+			break;
+		case SPD_PROTECT:
+			/* e.g. spoofed from a tunnel's address range */
+			drop(w, s, mb[i], GW_DROP_SPD_UNPROTECTED);
+			break;
+		default:
+			drop(w, s, mb[i], GW_DROP_SPD_DISCARD);
+			break;
+		}
+	}
+}
+
 /* ---- hand-off: packets of SAs this worker owns, from other workers -------- */
 
 void worker_esp_handoff_poll(struct worker_ctx *w, struct burst_sort *s)

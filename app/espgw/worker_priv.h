@@ -77,6 +77,9 @@ void worker_esp_inbound(struct worker_ctx *w, struct burst_sort *s,
 			struct rte_mbuf *mb[], const uint16_t esp_off[], uint16_t n);
 void worker_esp_outbound(struct worker_ctx *w, struct burst_sort *s,
 			 struct rte_mbuf *mb[], const uint16_t l3_off[], uint16_t n);
+/* plain packets from a public interface, against the mirrored policies */
+void worker_esp_plain_inbound(struct worker_ctx *w, struct burst_sort *s,
+			      struct rte_mbuf *mb[], const uint16_t l3_off[], uint16_t n);
 void worker_esp_handoff_poll(struct worker_ctx *w, struct burst_sort *s);
 /* the gateway's own packets (IPv4 at 14): protect per the SPD, or route */
 void worker_esp_local_out(struct worker_ctx *w, struct burst_sort *s,

@@ -104,14 +104,15 @@ struct conf_sa {
 	uint8_t esn;                   /* 64-bit sequence numbers (RFC 4304) */
 	uint8_t natt;                  /* ESP in UDP (RFC 3948) */
 	uint16_t peer_port;            /* natt: the peer's UDP port, default 4500 */
-	uint32_t replay_window;        /* in: power of two 64..65536, default 128 */
+	uint32_t replay_window;        /* in: power of two 64..65536, default 128;
+	                                * 0: anti-replay off (not with esn) */
 	uint32_t local;                /* tunnel: our outer address; default: the
 	                                * first public interface's */
 	uint32_t peer;                 /* the peer's outer address (required) */
 	/* in only: every decrypted packet's source and destination must fall in
 	 * these (default 0.0.0.0/0 each) */
 	struct conf_prefix sel_src, sel_dst;
-	/* lifetimes; 0 = none. soft <= hard when both are set */
+	/* lifetimes; 0 = none. soft < hard when both are set */
 	uint64_t soft_bytes, hard_bytes;
 	uint64_t soft_packets, hard_packets;
 	int line;

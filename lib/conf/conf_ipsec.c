@@ -233,13 +233,21 @@ static int sa_direction_keys(struct loader *ld, yaml_node_t **v, struct conf_sa 
 	sa->replay_window = DEF_REPLAY_WINDOW;
 	if (v[SA_REPLAY] != NULL)
 		rc = conf_parse_u32_range(ld, v[SA_REPLAY], "replay_window",
-					  REPLAY_MIN, REPLAY_MAX, &sa->replay_window);
+					  0, REPLAY_MAX, &sa->replay_window);
 	if (rc < 0)
 		return rc;
-	if ((sa->replay_window & (sa->replay_window - 1)) != 0)
+	/* 0 turns anti-replay off (RFC 4303 §3.4.3 leaves it to the
+	 * receiver); ESN needs the window to infer the high half */
+	if (sa->replay_window == 0 && sa->esn)
 		return conf_fail(ld, line_of(v[SA_REPLAY]),
-				 "replay_window %u is not a power of two",
-				 sa->replay_window);
+				 "replay_window 0 (anti-replay off) cannot be used with esn: "
+				 "the high half of a sequence number is inferred from the window");
+	if (sa->replay_window != 0 &&
+	    (sa->replay_window < REPLAY_MIN ||
+	     (sa->replay_window & (sa->replay_window - 1)) != 0))
+		return conf_fail(ld, line_of(v[SA_REPLAY]),
+				 "replay_window %u is not 0 (off) nor a power of two %u..%u",
+				 sa->replay_window, REPLAY_MIN, REPLAY_MAX);
 	if (v[SA_SELECTOR] != NULL)
 		rc = parse_selector(ld, v[SA_SELECTOR], sa);
 	return rc;

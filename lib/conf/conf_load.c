@@ -752,11 +752,14 @@ void conf_defaults(struct conf *c)
 
 void conf_wipe(struct conf *c)
 {
-	unsigned int i;
+	struct conf_sa *sa;
 
-	for (i = 0; i < CONF_SA_MAX; i++) {
-		explicit_bzero(c->sas[i].key, sizeof(c->sas[i].key));
-		explicit_bzero(c->sas[i].salt, sizeof(c->sas[i].salt));
+	if (c == NULL)
+		return;
+	/* every slot, not n_sas: a failed load may have keyed the next one */
+	for (sa = c->sas; sa < c->sas + CONF_SA_MAX; sa++) {
+		explicit_bzero(sa->key, sizeof(sa->key));
+		explicit_bzero(sa->salt, sizeof(sa->salt));
 	}
 }
 

@@ -251,6 +251,306 @@ static void test_defaults(void **state)
 	assert_int_equal(c->neigh.hold_packets, 8);
 	assert_int_equal(c->icmp_rate, 100);
 	assert_string_equal(c->path, "");
+	assert_string_equal(c->crypto.engine, "ipsec-mb");
+	assert_string_equal(c->crypto.device, "");
+	assert_int_equal(c->n_sas, 0);
+	assert_int_equal(c->n_policies, 0);
+	free(c);
+}
+
+/* ---- IPsec: settings.crypto, sas, policies ---------------------------- */
+
+#define KEY16 "0x00112233445566778899aabbccddeeff"
+#define KEY32 "0x000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+
+static const uint8_t key16[16] = {
+	0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77,
+	0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff,
+};
+
+/* Policies first, so their SAs are defined after them. */
+static const char ipsec_yaml[] =
+	BASE
+	"settings:\n"                            /* 10 */
+	"  crypto:\n"
+	"    engine: cryptodev\n"
+	"    device: crypto_aesni_gcm0\n"
+	"policies:\n"                            /* 14 */
+	"  - src: 198.51.100.0/24\n"             /* 15 */
+	"    dst: 10.1.0.0/16\n"
+	"    proto: tcp\n"
+	"    sport: 1024-65535\n"
+	"    dport: 443\n"
+	"    priority: 10\n"
+	"    action: protect\n"
+	"    sa: rw1-out\n"
+	"  - {dst: 10.2.0.0/16, proto: udp, dport: 500-4500, action: bypass}\n"  /* 23 */
+	"  - {proto: icmp, action: discard, priority: 0}\n"
+	"  - {proto: 50, action: bypass, priority: 4294967295}\n"
+	"  - {action: discard}\n"
+	"  - {proto: 17, sport: 0-0, action: protect, sa: site-out}\n"         /* 27 */
+	"sas:\n"                                 /* 28 */
+	"  - name: rw1-in\n"                     /* 29 */
+	"    direction: in\n"
+	"    spi: 0x1001\n"
+	"    mode: transport\n"
+	"    aead: aes-gcm-256\n"
+	"    key: " KEY32 "\n"
+	"    salt: 0xdeadBEEF\n"
+	"    esn: true\n"
+	"    replay_window: 65536\n"
+	"    local: 192.0.2.1\n"
+	"    peer: 203.0.113.10\n"
+	"    nat_t: true\n"
+	"    peer_port: 31000\n"
+	"    selector:\n"
+	"      src: 10.1.0.0/16\n"
+	"      dst: 198.51.100.0/24\n"
+	"    lifetime:\n"
+	"      soft_bytes: 1000\n"
+	"      hard_bytes: 18446744073709551615\n"
+	"      soft_packets: 0\n"
+	"      hard_packets: 5\n"
+	"  - name: rw1-out\n"                    /* 50 */
+	"    direction: out\n"
+	"    spi: 4097\n"                        /* same SPI as rw1-in: other direction */
+	"    aead: aes-gcm-128\n"
+	"    key: 0x00112233445566778899AABBCCDDEEFF\n"
+	"    salt: 0x01020304\n"
+	"    peer: 203.0.113.10\n"
+	"    nat_t: true\n"
+	"  - {name: site-in, direction: in, spi: 256, aead: aes-gcm-128, key: " KEY16 ",\n"
+	"     salt: '0x00000000', peer: 203.0.113.20, nat_t: false, esn: false}\n"
+	"  - {name: site-out, direction: out, spi: 4294967295, mode: tunnel, aead: aes-gcm-128,\n"
+	"     key: " KEY16 ", salt: 0x0a0b0c0d, peer: 203.0.113.20,\n"
+	"     lifetime: {soft_packets: 1, hard_packets: 2}}\n";
+
+static void test_ipsec_full(void **state)
+{
+	static const uint8_t salt0[4] = { 0xde, 0xad, 0xbe, 0xef };
+	static const uint8_t salt3[4] = { 0x0a, 0x0b, 0x0c, 0x0d };
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+	const struct conf_sa *sa;
+	const struct conf_policy *po;
+	unsigned int i;
+
+	(void)state;
+	assert_non_null(c);
+	if (load(ipsec_yaml, c, err) != 0)
+		print_error("%s\n", err);
+	assert_int_equal(load(ipsec_yaml, c, err), 0);
+	assert_string_equal(c->crypto.engine, "cryptodev");
+	assert_string_equal(c->crypto.device, "crypto_aesni_gcm0");
+	assert_int_equal(c->n_sas, 4);
+	assert_int_equal(c->n_policies, 6);
+
+	sa = &c->sas[0];
+	assert_string_equal(sa->name, "rw1-in");
+	assert_int_equal(sa->dir, CONF_SA_IN);
+	assert_int_equal(sa->spi, 0x1001);
+	assert_int_equal(sa->mode, CONF_SA_TRANSPORT);
+	assert_int_equal(sa->aead, CONF_AEAD_AES_GCM_256);
+	assert_int_equal(sa->key_len, 32);
+	for (i = 0; i < 32; i++)
+		assert_int_equal(sa->key[i], i);
+	assert_memory_equal(sa->salt, salt0, 4);
+	assert_int_equal(sa->esn, 1);
+	assert_int_equal(sa->replay_window, 65536);
+	assert_int_equal(sa->local, ip(192, 0, 2, 1));
+	assert_int_equal(sa->peer, ip(203, 0, 113, 10));
+	assert_int_equal(sa->natt, 1);
+	assert_int_equal(sa->peer_port, 31000);
+	assert_int_equal(sa->sel_src.addr, ip(10, 1, 0, 0));
+	assert_int_equal(sa->sel_src.len, 16);
+	assert_int_equal(sa->sel_dst.addr, ip(198, 51, 100, 0));
+	assert_int_equal(sa->sel_dst.len, 24);
+	assert_true(sa->soft_bytes == 1000);
+	assert_true(sa->hard_bytes == UINT64_MAX);
+	assert_true(sa->soft_packets == 0);
+	assert_true(sa->hard_packets == 5);
+	assert_int_equal(sa->line, 29);
+
+	sa = &c->sas[1];                /* defaults of an out SA */
+	assert_string_equal(sa->name, "rw1-out");
+	assert_int_equal(sa->dir, CONF_SA_OUT);
+	assert_int_equal(sa->spi, 4097);
+	assert_int_equal(sa->mode, CONF_SA_TUNNEL);
+	assert_int_equal(sa->aead, CONF_AEAD_AES_GCM_128);
+	assert_int_equal(sa->key_len, 16);
+	assert_memory_equal(sa->key, key16, 16);
+	assert_int_equal(sa->esn, 0);
+	assert_int_equal(sa->replay_window, 0);
+	assert_int_equal(sa->local, ip(192, 0, 2, 1));   /* first public iface */
+	assert_int_equal(sa->natt, 1);
+	assert_int_equal(sa->peer_port, 4500);
+	assert_int_equal(sa->sel_src.len, 0);
+	assert_true(sa->hard_bytes == 0 && sa->hard_packets == 0);
+	assert_int_equal(sa->line, 50);
+
+	sa = &c->sas[2];                /* defaults of an in SA */
+	assert_int_equal(sa->dir, CONF_SA_IN);
+	assert_int_equal(sa->spi, 256);
+	assert_int_equal(sa->replay_window, 128);
+	assert_int_equal(sa->natt, 0);
+	assert_int_equal(sa->peer_port, 0);
+	assert_int_equal(sa->sel_src.addr, 0);
+	assert_int_equal(sa->sel_src.len, 0);
+	assert_int_equal(sa->sel_dst.addr, 0);
+	assert_int_equal(sa->sel_dst.len, 0);
+	assert_int_equal(sa->mode, CONF_SA_TUNNEL);
+
+	sa = &c->sas[3];
+	assert_int_equal(sa->spi, 0xffffffffu);
+	assert_memory_equal(sa->salt, salt3, 4);
+	assert_true(sa->soft_packets == 1 && sa->hard_packets == 2);
+
+	po = &c->policies[0];
+	assert_int_equal(po->src.addr, ip(198, 51, 100, 0));
+	assert_int_equal(po->src.len, 24);
+	assert_int_equal(po->dst.addr, ip(10, 1, 0, 0));
+	assert_int_equal(po->dst.len, 16);
+	assert_int_equal(po->proto, 6);
+	assert_int_equal(po->sport_lo, 1024);
+	assert_int_equal(po->sport_hi, 65535);
+	assert_int_equal(po->dport_lo, 443);
+	assert_int_equal(po->dport_hi, 443);
+	assert_int_equal(po->priority, 10);
+	assert_int_equal(po->action, CONF_POLICY_PROTECT);
+	assert_int_equal(po->sa, 1);    /* rw1-out, defined after the policy */
+	assert_int_equal(po->line, 15);
+
+	po = &c->policies[1];
+	assert_int_equal(po->src.len, 0);
+	assert_int_equal(po->proto, 17);
+	assert_int_equal(po->sport_lo, 0);
+	assert_int_equal(po->sport_hi, 65535);
+	assert_int_equal(po->dport_lo, 500);
+	assert_int_equal(po->dport_hi, 4500);
+	assert_int_equal(po->priority, 1000);
+	assert_int_equal(po->action, CONF_POLICY_BYPASS);
+	assert_int_equal(po->sa, -1);
+	assert_int_equal(po->line, 23);
+
+	assert_int_equal(c->policies[2].proto, 1);
+	assert_int_equal(c->policies[2].priority, 0);
+	assert_int_equal(c->policies[2].action, CONF_POLICY_DISCARD);
+	assert_int_equal(c->policies[3].proto, 50);
+	assert_int_equal(c->policies[3].priority, 4294967295u);
+
+	po = &c->policies[3 + 1];       /* every default */
+	assert_int_equal(po->src.addr, 0);
+	assert_int_equal(po->src.len, 0);
+	assert_int_equal(po->dst.addr, 0);
+	assert_int_equal(po->dst.len, 0);
+	assert_int_equal(po->proto, CONF_PROTO_ANY);
+	assert_int_equal(po->sport_lo, 0);
+	assert_int_equal(po->sport_hi, 65535);
+	assert_int_equal(po->dport_lo, 0);
+	assert_int_equal(po->dport_hi, 65535);
+	assert_int_equal(po->priority, 1000);
+	assert_int_equal(po->action, CONF_POLICY_DISCARD);
+	assert_int_equal(po->sa, -1);
+
+	po = &c->policies[5];
+	assert_int_equal(po->proto, 17);
+	assert_int_equal(po->sport_lo, 0);
+	assert_int_equal(po->sport_hi, 0);
+	assert_int_equal(po->sa, 3);    /* site-out */
+	assert_int_equal(po->line, 27);
+
+	/* conf_wipe clears every key and salt and nothing else */
+	conf_wipe(c);
+	for (i = 0; i < c->n_sas; i++) {
+		static const uint8_t zero[CONF_KEY_MAX];
+
+		assert_memory_equal(c->sas[i].key, zero, CONF_KEY_MAX);
+		assert_memory_equal(c->sas[i].salt, zero, CONF_SALT_LEN);
+	}
+	assert_int_equal(c->sas[0].spi, 0x1001);
+	assert_int_equal(c->sas[0].key_len, 32);
+	free(c);
+}
+
+/* SAs before the policies that name them; an extra policy per proto form. */
+static void test_ipsec_sa_before_policy(void **state)
+{
+	static const char text[] =
+		BASE
+		"sas:\n"
+		"  - {name: a-out, direction: out, spi: 0x100, aead: aes-gcm-128, key: " KEY16 ",\n"
+		"     salt: 0x01020304, peer: 192.0.2.10}\n"
+		"  - {name: a-in, direction: in, spi: 0x100, aead: aes-gcm-128, key: " KEY16 ",\n"
+		"     salt: 0x01020304, peer: 192.0.2.10}\n"
+		"  - {name: b-out, direction: out, spi: 0x00000101, aead: aes-gcm-128, key: " KEY16 ",\n"
+		"     salt: 0x01020304, peer: 192.0.2.11}\n"
+		"policies:\n"
+		"  - {action: protect, sa: b-out, proto: any}\n"
+		"  - {action: protect, sa: a-out, proto: udp, sport: 4500, dport: 0-65535}\n"
+		"  - {action: protect, sa: b-out, proto: 255}\n"
+		"  - {action: protect, sa: a-out, proto: 0}\n";
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(load(text, c, err), 0);
+	assert_int_equal(c->n_sas, 3);
+	assert_int_equal(c->sas[2].spi, 0x101);
+	assert_int_equal(c->n_policies, 4);
+	assert_int_equal(c->policies[0].sa, 2);
+	assert_int_equal(c->policies[0].proto, CONF_PROTO_ANY);
+	assert_int_equal(c->policies[1].sa, 0);
+	assert_int_equal(c->policies[1].proto, 17);
+	assert_int_equal(c->policies[1].sport_lo, 4500);
+	assert_int_equal(c->policies[1].sport_hi, 4500);
+	assert_int_equal(c->policies[1].dport_lo, 0);
+	assert_int_equal(c->policies[1].dport_hi, 65535);
+	assert_int_equal(c->policies[2].sa, 2);
+	assert_int_equal(c->policies[2].proto, 255);
+	assert_int_equal(c->policies[3].proto, 0);
+	free(c);
+}
+
+/* A bad key is explained by its length, never by its text. */
+static void test_key_never_echoed(void **state)
+{
+	static const char *const keys[] = {
+		"0xa1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7",        /* 17 bytes */
+		"0xa1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f",           /* odd */
+		"0xa1b2c3d4e5f6a7b8c9d0a1b2c3d4e5fz",          /* not hex */
+		"a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6",            /* no 0x */
+		"\"a1b2c3d4\\0e5f6a7b8c9d0\"",              /* NUL */
+	};
+	char err[CONF_ERR_MAX], text[1024];
+	struct conf *c = malloc(sizeof(*c));
+	unsigned int i;
+
+	(void)state;
+	assert_non_null(c);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		snprintf(text, sizeof(text), BASE "sas:\n  - {name: x, direction: in, spi: 300,"
+			 " aead: aes-gcm-128, salt: 0xa1b2c3d4, peer: 192.0.2.9,\n"
+			 "     key: %s}\n", keys[i]);
+		assert_int_equal(load(text, c, err), -EINVAL);
+		if (strncmp(err, "bad.yaml:12: ", 13) != 0 || strstr(err, "key") == NULL)
+			print_error("%s\n", err);
+		assert_int_equal(strncmp(err, "bad.yaml:12: ", 13), 0);
+		assert_non_null(strstr(err, "key"));
+		assert_null(strstr(err, "a1b2"));
+		assert_null(strstr(err, "c3d4"));
+		assert_null(strstr(err, "e5f6"));
+	}
+	/* nor the salt, nor the keys of the SAs before the bad one */
+	snprintf(text, sizeof(text), BASE "sas:\n  - {name: x, direction: in, spi: 300,"
+		 " aead: aes-gcm-128, key: " KEY16 ", salt: 0xa1b2c3d4, peer: 192.0.2.9}\n"
+		 "  - {name: y, direction: in, spi: 301, aead: aes-gcm-128, key: " KEY16 ","
+		 " salt: 0xa1b2c3d4e5, peer: 192.0.2.9}\n");
+	assert_int_equal(load(text, c, err), -EINVAL);
+	assert_string_equal(err, "bad.yaml:12: salt has 5 bytes, AES-GCM (RFC 4106 §4) needs 4");
+	assert_null(strstr(err, "a1b2"));
+	for (i = 0; i < CONF_KEY_MAX; i++)
+		assert_int_equal(c->sas[0].key[i], 0);
 	free(c);
 }
 
@@ -283,7 +583,7 @@ static const struct bad_case bad_cases[] = {
 	{ "? [a]\n: b\n", "bad.yaml:1: keys in configuration must be scalars, not a sequence" },
 	/* 15: unknown, reserved, duplicate keys */
 	{ BASE "interface: x\n",
-	  "bad.yaml:10: unknown key 'interface' in configuration (expected interfaces, routes, neighbours, settings)" },
+	  "bad.yaml:10: unknown key 'interface' in configuration (expected interfaces, routes, neighbours, settings, sas, policies)" },
 	{ "interfaces:\n  - name: wan0\n    device: d0\n    role: public\n    adress: 192.0.2.1/24\n",
 	  "bad.yaml:5: unknown key 'adress' in interface (expected name, device, role, address, mtu)" },
 	{ ROUTE("203.0.113.0/24", "198.51.100.254") "    gw: x\n",
@@ -291,14 +591,14 @@ static const struct bad_case bad_cases[] = {
 	{ NEIGH("192.0.2.254", "02:00:00:00:00:01") "    dev: wan0\n",
 	  "bad.yaml:13: unknown key 'dev' in neighbour (expected address, mac, interface)" },
 	{ BASE "settings:\n  icmp: 5\n",
-	  "bad.yaml:11: unknown key 'icmp' in settings (expected neighbour, icmp_rate)" },
+	  "bad.yaml:11: unknown key 'icmp' in settings (expected neighbour, icmp_rate, crypto)" },
 	/* 20 */
 	{ NSET("reachable", "5"),
 	  "bad.yaml:12: unknown key 'reachable' in settings.neighbour (expected reachable_ms, retrans_ms, max_probes, hold_packets)" },
-	{ BASE "sas: []\n", "bad.yaml:10: 'sas' is reserved for IPsec and not supported by this version" },
+	{ BASE "sas: []\npolicies: []\n", NULL },    /* no longer reserved */
 	{ "connections:\n  c: 1\n" BASE,
 	  "bad.yaml:1: 'connections' is reserved for IPsec and not supported by this version" },
-	{ BASE "policies: x\n", "bad.yaml:10: 'policies' is reserved for IPsec" },
+	{ BASE "policies: x\n", "bad.yaml:10: 'policies' must be a sequence, not a scalar" },
 	{ BASE "secrets: x\n", "bad.yaml:10: 'secrets' is reserved for IPsec" },
 	/* 25 */
 	{ BASE "interfaces: []\n", "bad.yaml:10: duplicate key 'interfaces' in configuration (first at line 1)" },
@@ -450,17 +750,221 @@ static const struct bad_case bad_cases[] = {
 	{ NEIGH("192.0.2.254/32", "02:00:00:00:00:01"), "bad.yaml:11: address '192.0.2.254/32' is not an IPv4 address" },
 };
 
-static void test_bad_table(void **state)
+/*
+ * IPsec cases build on BASE and one SA whose lines are fixed:
+ * 10 sas:, 11 name, 12 direction, 13 spi, 14 aead, 15 key, 16 salt, 17 peer,
+ * then the extra lines from 18.
+ */
+#define SA7(n, d, s, a, k, sl, p)                                              \
+	BASE "sas:\n  - name: " n "\n    direction: " d "\n    spi: " s          \
+	"\n    aead: " a "\n    key: " k "\n    salt: " sl "\n    peer: " p "\n"
+#define SA_IN(x) SA7("s1", "in", "0x1001", "aes-gcm-128", KEY16, "0x01020304", "192.0.2.10") x
+#define SA_OUT(x) SA7("s1", "out", "0x1001", "aes-gcm-128", KEY16, "0x01020304", "192.0.2.10") x
+#define SA_SPI(s) SA7("s1", "in", s, "aes-gcm-128", KEY16, "0x01020304", "192.0.2.10")
+#define SA_KEY(a, k) SA7("s1", "in", "0x1001", a, k, "0x01020304", "192.0.2.10")
+#define SA_SALT(sl) SA7("s1", "in", "0x1001", "aes-gcm-128", KEY16, sl, "192.0.2.10")
+#define SA_PEER(p) SA7("s1", "in", "0x1001", "aes-gcm-128", KEY16, "0x01020304", p)
+/* A second SA, in flow style, on line 18. */
+#define SA2(n, d, s) "  - {name: " n ", direction: " d ", spi: " s ", aead: aes-gcm-128, " \
+	"key: " KEY16 ", salt: 0x01020304, peer: 192.0.2.11}\n"
+/* SA_OUT then policies: on line 18, the policy's first line is 19. */
+#define POLICY(x) SA_OUT("policies:\n  - " x "\n")
+#define CRYPTO(x) BASE "settings:\n  crypto:\n" x
+
+static const struct bad_case bad_ipsec_cases[] = {
+	/* 0: shape, keys */
+	{ BASE "sas:\n  name: x\n", "bad.yaml:11: 'sas' must be a sequence, not a mapping" },
+	{ BASE "sas: x\n", "bad.yaml:10: 'sas' must be a sequence, not a scalar" },
+	{ BASE "sas:\n  - x\n", "bad.yaml:11: sa must be a mapping, not a scalar" },
+	{ BASE "policies:\n  - [a]\n", "bad.yaml:11: policy must be a mapping, not a sequence" },
+	{ SA_IN("    lifetme: {}\n"),
+	  "bad.yaml:18: unknown key 'lifetme' in sa (expected name, direction, spi, mode, aead, key, salt, esn, replay_window, local, peer, nat_t, peer_port, selector, lifetime)" },
+	/* 5 */
+	{ SA_IN("    selector: {src: 10.0.0.0/8, sport: 5}\n"),
+	  "bad.yaml:18: unknown key 'sport' in sa.selector (expected src, dst)" },
+	{ SA_IN("    lifetime:\n      soft_seconds: 5\n"),
+	  "bad.yaml:19: unknown key 'soft_seconds' in sa.lifetime (expected soft_bytes, hard_bytes, soft_packets, hard_packets)" },
+	{ POLICY("{action: bypass, port: 5}"),
+	  "bad.yaml:19: unknown key 'port' in policy (expected src, dst, proto, sport, dport, priority, action, sa)" },
+	{ CRYPTO("    engine: openssl\n    threads: 2\n"),
+	  "bad.yaml:13: unknown key 'threads' in settings.crypto (expected engine, device)" },
+	{ SA_IN("    name: s2\n"), "bad.yaml:18: duplicate key 'name' in sa (first at line 11)" },
+	/* 10: missing required keys */
+	{ BASE "sas:\n  - {direction: in, spi: 300, aead: aes-gcm-128, key: " KEY16 ", salt: 0x01020304, peer: 192.0.2.9}\n",
+	  "bad.yaml:11: sa is missing 'name'" },
+	{ BASE "sas:\n  - {name: x, spi: 300, aead: aes-gcm-128, key: " KEY16 ", salt: 0x01020304, peer: 192.0.2.9}\n",
+	  "bad.yaml:11: sa is missing 'direction'" },
+	{ BASE "sas:\n  - {name: x, direction: in, aead: aes-gcm-128, key: " KEY16 ", salt: 0x01020304, peer: 192.0.2.9}\n",
+	  "bad.yaml:11: sa is missing 'spi'" },
+	{ BASE "sas:\n  - {name: x, direction: in, spi: 300, key: " KEY16 ", salt: 0x01020304, peer: 192.0.2.9}\n",
+	  "bad.yaml:11: sa is missing 'aead'" },
+	{ BASE "sas:\n  - {name: x, direction: in, spi: 300, aead: aes-gcm-128, salt: 0x01020304, peer: 192.0.2.9}\n",
+	  "bad.yaml:11: sa is missing 'key'" },
+	/* 15 */
+	{ BASE "sas:\n  - {name: x, direction: in, spi: 300, aead: aes-gcm-128, key: " KEY16 ", peer: 192.0.2.9}\n",
+	  "bad.yaml:11: sa is missing 'salt'" },
+	{ BASE "sas:\n  - {name: x, direction: in, spi: 300, aead: aes-gcm-128, key: " KEY16 ", salt: 0x01020304}\n",
+	  "bad.yaml:11: sa is missing 'peer'" },
+	{ POLICY("{sa: s1}"), "bad.yaml:19: policy is missing 'action'" },
+	/* names, words */
+	{ SA7("rw 1", "in", "300", "aes-gcm-128", KEY16, "0x01020304", "192.0.2.10"),
+	  "bad.yaml:11: name 'rw 1' must be 1..31 characters of A-Z a-z 0-9 _ . -" },
+	{ SA7("s1", "inbound", "300", "aes-gcm-128", KEY16, "0x01020304", "192.0.2.10"),
+	  "bad.yaml:12: direction 'inbound' must be in or out" },
+	/* 20 */
+	{ SA_KEY("aes-gcm-192", KEY16), "bad.yaml:14: aead 'aes-gcm-192' must be aes-gcm-128 or aes-gcm-256" },
+	{ SA_IN("    mode: tunel\n"), "bad.yaml:18: mode 'tunel' must be tunnel or transport" },
+	{ SA_IN("    esn: yes\n"), "bad.yaml:18: esn 'yes' must be false or true" },
+	{ SA_IN("    nat_t: 1\n"), "bad.yaml:18: nat_t '1' must be false or true" },
+	{ SA7("s1", "in", "300", "aes-gcm-128", KEY16, "0x01020304", "[192.0.2.10]"),
+	  "bad.yaml:17: 'peer' must be a scalar, not a sequence" },
+	/* 25: spi */
+	{ SA_SPI("0"), "bad.yaml:13: spi 0 is out of range (256..4294967295; 0 is invalid, 1..255 reserved: RFC 4303 §2.1)" },
+	{ SA_SPI("255"), "bad.yaml:13: spi 255 is out of range (256..4294967295; 0 is invalid, 1..255 reserved: RFC 4303 §2.1)" },
+	{ SA_SPI("0xff"), "bad.yaml:13: spi 0xff is out of range (256..4294967295;" },
+	{ SA_SPI("4294967296"), "bad.yaml:13: spi 4294967296 is out of range (256..4294967295;" },
+	{ SA_SPI("0x100000000"), "bad.yaml:13: spi 0x100000000 is out of range (256..4294967295;" },
+	/* 30 */
+	{ SA_SPI("0x000000000000001001"), NULL },        /* leading zeros are fine */
+	{ SA_SPI("spi1"), "bad.yaml:13: spi 'spi1' is not a number (decimal or 0x-hex)" },
+	{ SA_SPI("0x"), "bad.yaml:13: spi '0x' is not a number (decimal or 0x-hex)" },
+	{ SA_SPI("0x10g0"), "bad.yaml:13: spi '0x10g0' is not a number (decimal or 0x-hex)" },
+	{ SA_SPI("0X1001"), "bad.yaml:13: spi '0X1001' is not a number (decimal or 0x-hex)" },
+	/* 35 */
+	{ SA_SPI("-300"), "bad.yaml:13: spi '-300' is not a number (decimal or 0x-hex)" },
+	{ SA_SPI("0400"), "bad.yaml:13: spi '0400' is not a number (decimal or 0x-hex)" },
+	{ SA_IN(SA2("s2", "in", "4097")), "bad.yaml:18: spi 0x1001 is already used by in SA s1 (line 11)" },
+	{ SA_IN(SA2("s2", "out", "4097")), NULL },       /* other direction: fine */
+	{ SA_OUT(SA2("s2", "out", "0x1001") SA2("s3", "out", "0x1001")),
+	  "bad.yaml:18: spi 0x1001 is already used by out SA s1 (line 11)" },
+	/* 40: names */
+	{ SA_IN(SA2("s1", "out", "300")), "bad.yaml:18: duplicate SA name 's1' (first at line 11)" },
+	{ SA_IN(SA2("s2", "out", "300") SA2("s2", "in", "301") SA2("s1", "in", "302")),
+	  "bad.yaml:19: duplicate SA name 's2' (first at line 18)" },
+	/* key and salt: lengths, never the text */
+	{ SA_KEY("aes-gcm-256", KEY16), "bad.yaml:15: key has 16 bytes, aes-gcm-256 needs 32" },
+	{ SA_KEY("aes-gcm-128", KEY32), "bad.yaml:15: key has 32 bytes, aes-gcm-128 needs 16" },
+	{ SA_KEY("aes-gcm-128", "0x0011223344556677889"), "bad.yaml:15: key has an odd number of hex digits (19)" },
+	/* 45 */
+	{ SA_KEY("aes-gcm-128", "0x00112233445566778899aabbccddeegg"), "bad.yaml:15: key: character 33 is not a hex digit" },
+	{ SA_KEY("aes-gcm-128", "00112233445566778899aabbccddeeff"), "bad.yaml:15: key must be written as 0x followed by hex digits" },
+	{ SA_KEY("aes-gcm-128", "0x"), "bad.yaml:15: key has 0 bytes, aes-gcm-128 needs 16" },
+	{ SA_KEY("aes-gcm-128", "{a: b}"), "bad.yaml:15: 'key' must be a scalar, not a mapping" },
+	{ SA_SALT("0x010203"), "bad.yaml:16: salt has 3 bytes, AES-GCM (RFC 4106 §4) needs 4" },
+	/* 50 */
+	{ SA_SALT("0x0102030405"), "bad.yaml:16: salt has 5 bytes, AES-GCM (RFC 4106 §4) needs 4" },
+	{ SA_SALT("16909060"), "bad.yaml:16: salt must be written as 0x followed by hex digits" },
+	/* replay window, selector: in only */
+	{ SA_IN("    replay_window: 100\n"), "bad.yaml:18: replay_window 100 is not 0 (off) nor a power of two 64..65536" },
+	{ SA_IN("    replay_window: 32\n"), "bad.yaml:18: replay_window 32 is not 0 (off) nor a power of two 64..65536" },
+	{ SA_IN("    replay_window: 131072\n"), "bad.yaml:18: replay_window 131072 is out of range (0..65536)" },
+	/* 55 */
+	{ SA_IN("    replay_window: 64\n"), NULL },
+	{ SA_OUT("    replay_window: 128\n"), "bad.yaml:18: replay_window is only for in SAs" },
+	{ SA_OUT("    selector: {src: 10.0.0.0/8}\n"),
+	  "bad.yaml:18: selector is only for in SAs (policies choose what an out SA carries)" },
+	{ SA_IN("    selector: {src: 10.1.0.1/16}\n"),
+	  "bad.yaml:18: 10.1.0.1/16 has host bits set; did you mean 10.1.0.0/16?" },
+	{ SA_IN("    selector: {dst: 10.1.0.0}\n"), "bad.yaml:18: dst '10.1.0.0' needs a prefix length" },
+	/* 60: NAT-T */
+	{ SA_IN("    peer_port: 4500\n"), "bad.yaml:18: peer_port needs nat_t: true" },
+	{ SA_IN("    nat_t: false\n    peer_port: 4500\n"), "bad.yaml:19: peer_port needs nat_t: true" },
+	{ SA_IN("    nat_t: true\n    peer_port: 0\n"), "bad.yaml:19: peer_port 0 is out of range (1..65535)" },
+	{ SA_IN("    nat_t: true\n    peer_port: 65536\n"), "bad.yaml:19: peer_port 65536 is out of range (1..65535)" },
+	/* local and peer addresses */
+	{ SA_IN("    local: 192.0.2.2\n"), "bad.yaml:18: local 192.0.2.2 is not the address of a public interface" },
+	/* 65 */
+	{ SA_IN("    local: 198.51.100.1\n"),
+	  "bad.yaml:18: local 198.51.100.1 is the address of interface lan0, which is not public" },
+	{ "interfaces:\n  - {name: lan0, device: d0, role: private, address: 198.51.100.1/24}\n"
+	  "sas:\n  - {name: x, direction: in, spi: 300, aead: aes-gcm-128, key: " KEY16 ",\n"
+	  "     salt: 0x01020304, peer: 192.0.2.9}\n",
+	  "bad.yaml:4: sa has no 'local' and no interface has role public" },
+	{ SA_PEER("192.0.2.1"), "bad.yaml:17: peer 192.0.2.1 is the gateway's own address (interface wan0)" },
+	{ SA_PEER("198.51.100.1"), "bad.yaml:17: peer 198.51.100.1 is the gateway's own address (interface lan0)" },
+	{ SA_PEER("224.0.0.5"), "bad.yaml:17: peer 224.0.0.5 is not a unicast address" },
+	/* 70 */
+	{ SA_PEER("0.0.0.0"), "bad.yaml:17: peer 0.0.0.0 is not a unicast address" },
+	{ SA_PEER("192.0.2.10/32"), "bad.yaml:17: peer '192.0.2.10/32' is not an IPv4 address" },
+	/* lifetimes */
+	{ SA_IN("    lifetime: {soft_bytes: 100, hard_bytes: 100}\n"),
+	  "bad.yaml:18: soft_bytes 100 must be less than hard_bytes 100" },
+	{ SA_IN("    lifetime:\n      hard_packets: 10\n      soft_packets: 11\n"),
+	  "bad.yaml:20: soft_packets 11 must be less than hard_packets 10" },
+	{ SA_IN("    lifetime: {soft_bytes: 100, hard_bytes: 0, soft_packets: 0, hard_packets: 1}\n"), NULL },
+	/* 75 */
+	{ SA_IN("    lifetime: {hard_bytes: 18446744073709551616}\n"),
+	  "bad.yaml:18: hard_bytes 18446744073709551616 is out of range (0..18446744073709551615)" },
+	{ SA_IN("    lifetime: {hard_bytes: 1e9}\n"), "bad.yaml:18: hard_bytes '1e9' is not a decimal number" },
+	/* settings.crypto */
+	{ CRYPTO("    engine: qat\n"), "bad.yaml:12: engine 'qat' must be ipsec-mb, openssl or cryptodev" },
+	{ CRYPTO("    engine: cryptodev\n"),
+	  "bad.yaml:12: settings.crypto is missing 'device' (engine cryptodev needs a cryptodev name)" },
+	{ CRYPTO("    engine: ipsec-mb\n    device: crypto_aesni_gcm0\n"),
+	  "bad.yaml:13: device is only for engine cryptodev, not ipsec-mb" },
+	/* 80 */
+	{ CRYPTO("    device: crypto_aesni_gcm0\n"), "bad.yaml:12: device is only for engine cryptodev, not ipsec-mb" },
+	{ CRYPTO("    engine: cryptodev\n    device: 'crypto aesni'\n"),
+	  "bad.yaml:13: device 'crypto aesni' must be 1..127 printable characters without blanks" },
+	{ CRYPTO("    engine: openssl\n"), NULL },
+	{ CRYPTO("  \n"), NULL },
+	{ BASE "settings:\n  crypto: [ipsec-mb]\n", "bad.yaml:11: settings.crypto must be a mapping, not a sequence" },
+	/* 85: policies */
+	{ POLICY("{action: protect, sa: nope}"), "bad.yaml:19: policy refers to unknown SA 'nope'" },
+	{ SA_IN("policies:\n  - {action: protect, sa: s1}\n"),
+	  "bad.yaml:19: policy refers to SA s1 (line 11), which is an in SA; protect needs an out SA" },
+	{ POLICY("{action: protect}"), "bad.yaml:19: policy with action protect needs 'sa'" },
+	{ POLICY("{action: bypass, sa: s1}"), "bad.yaml:19: sa is only for action protect, not bypass" },
+	{ POLICY("{action: discard, sa: s1}"), "bad.yaml:19: sa is only for action protect, not discard" },
+	/* 90 */
+	{ POLICY("{action: allow}"), "bad.yaml:19: action 'allow' must be protect, bypass or discard" },
+	{ POLICY("{action: protect, sa: 's 1'}"), "bad.yaml:19: sa 's 1' must be 1..31 characters" },
+	{ POLICY("{action: bypass, dport: 53}"), "bad.yaml:19: dport needs proto tcp or udp, not any" },
+	{ POLICY("{action: bypass, proto: icmp, sport: 1}"), "bad.yaml:19: sport needs proto tcp or udp, not icmp" },
+	{ POLICY("{action: bypass, proto: 50, sport: 1}"), "bad.yaml:19: sport needs proto tcp or udp, not 50" },
+	/* 95 */
+	{ POLICY("{action: bypass, proto: tcp, dport: 2000-1000}"),
+	  "bad.yaml:19: dport range 2000-1000 is reversed (write 1000-2000)" },
+	{ POLICY("{action: bypass, proto: tcp, dport: 65536}"),
+	  "bad.yaml:19: dport '65536' must be a port or a range N-M (0..65535)" },
+	{ POLICY("{action: bypass, proto: tcp, sport: 1-}"),
+	  "bad.yaml:19: sport '1-' must be a port or a range N-M (0..65535)" },
+	{ POLICY("{action: bypass, proto: tcp, sport: '1 - 2'}"),
+	  "bad.yaml:19: sport '1 - 2' must be a port or a range N-M (0..65535)" },
+	{ POLICY("{action: bypass, proto: tcp, sport: -5}"),
+	  "bad.yaml:19: sport '-5' must be a port or a range N-M (0..65535)" },
+	/* 100 */
+	{ POLICY("{action: bypass, proto: sctp}"), "bad.yaml:19: proto 'sctp' must be any, tcp, udp, icmp or a number 0..255" },
+	{ POLICY("{action: bypass, proto: 256}"), "bad.yaml:19: proto 256 is out of range (0..255)" },
+	{ POLICY("{action: bypass, proto: TCP}"), "bad.yaml:19: proto 'TCP' must be any, tcp, udp, icmp" },
+	{ POLICY("{action: bypass, src: 198.51.100.7/24}"),
+	  "bad.yaml:19: 198.51.100.7/24 has host bits set; did you mean 198.51.100.0/24?" },
+	{ POLICY("{action: bypass, dst: '2001:db8::/32'}"), "bad.yaml:19: IPv6 is not supported yet: dst '2001:db8::/32'" },
+	/* 105 */
+	{ POLICY("{action: bypass, priority: 4294967296}"),
+	  "bad.yaml:19: priority 4294967296 is out of range (0..4294967295)" },
+	{ POLICY("{action: bypass, priority: -1}"), "bad.yaml:19: priority '-1' is not a decimal number" },
+	{ SA_OUT("policies:\n  - {action: bypass}\n  - {action: protect, sa: s1}\n  - {action: protect, sa: s9}\n"),
+	  "bad.yaml:21: policy refers to unknown SA 's9'" },
+	/* a policy error in the file comes before a bad reference above it */
+	{ SA_OUT("policies:\n  - {action: protect, sa: s9}\n  - {action: bad}\n"),
+	  "bad.yaml:20: action 'bad' must be protect, bypass or discard" },	/* 110: anti-replay off, not with ESN */
+	{ SA_IN("    replay_window: 0\n"), NULL },
+	{ SA_IN("    esn: true\n    replay_window: 0\n"),
+	  "bad.yaml:19: replay_window 0 (anti-replay off) cannot be used with esn: "
+	  "the high half of a sequence number is inferred from the window" },
+};
+
+static void run_bad_table(const struct bad_case *cases, unsigned int n)
 {
 	char err[CONF_ERR_MAX];
 	struct conf *c = malloc(sizeof(*c));
 	unsigned int i, failures = 0;
 	int rc;
 
-	(void)state;
 	assert_non_null(c);
-	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
-		const struct bad_case *t = &bad_cases[i];
+	for (i = 0; i < n; i++) {
+		const struct bad_case *t = &cases[i];
 
 		rc = load(t->text, c, err);
 		if (t->want == NULL) {          /* control case: must load */
@@ -481,13 +985,25 @@ static void test_bad_table(void **state)
 	free(c);
 }
 
+static void test_bad_table(void **state)
+{
+	(void)state;
+	run_bad_table(bad_cases, sizeof(bad_cases) / sizeof(bad_cases[0]));
+}
+
+static void test_bad_ipsec(void **state)
+{
+	(void)state;
+	run_bad_table(bad_ipsec_cases, sizeof(bad_ipsec_cases) / sizeof(bad_ipsec_cases[0]));
+}
+
 /* ---- limits ---------------------------------------------------------- */
 
 /* Text of `n` list items produced by fmt(i), after `head`. */
 static char *build(const char *head, const char *tail, unsigned int n,
 		   int (*item)(char *, size_t, unsigned int))
 {
-	size_t cap = strlen(head) + strlen(tail) + (size_t)n * 128 + 1, off;
+	size_t cap = strlen(head) + strlen(tail) + (size_t)n * 256 + 1, off;
 	char *s = malloc(cap);
 	unsigned int i;
 
@@ -558,6 +1074,62 @@ static void test_limits(void **state)
 	free(s);
 	s = build(WAN "routes:\n", "", CONF_ROUTE_MAX + 1, route_item);
 	expect(s, -EINVAL, "bad.yaml:1031: too many routes (at most 1024)");
+	free(s);
+}
+
+static int sa_item(char *s, size_t len, unsigned int i)
+{
+	return snprintf(s, len,
+			"  - {name: sa%u, direction: %s, spi: %u, aead: aes-gcm-128,"
+			" key: " KEY16 ", salt: 0x01020304, peer: 203.0.113.%u}\n",
+			i, i & 1 ? "out" : "in", 1000 + i, 1 + i % 250);
+}
+
+static int policy_item(char *s, size_t len, unsigned int i)
+{
+	return snprintf(s, len, "  - {dst: 10.%u.%u.0/24, action: protect, sa: sa%u}\n",
+			i >> 8, i & 255, (i * 7 % 1000) | 1);
+}
+
+/* The forwarding benchmark's shape: 1000 SAs, 1000 policies. */
+static void test_ipsec_many(void **state)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+	char *sas, *text;
+	size_t n;
+	unsigned int i;
+
+	(void)state;
+	assert_non_null(c);
+	sas = build(BASE "sas:\n", "policies:\n", 1000, sa_item);
+	n = strlen(sas);
+	text = build(sas, "", 1000, policy_item);
+	assert_true(strlen(text) > n);
+	if (load(text, c, err) != 0)
+		print_error("%s\n", err);
+	assert_int_equal(load(text, c, err), 0);
+	assert_int_equal(c->n_sas, 1000);
+	assert_int_equal(c->n_policies, 1000);
+	for (i = 0; i < 1000; i++) {
+		assert_int_equal(c->sas[i].spi, 1000 + i);
+		assert_int_equal(c->policies[i].sa, (int)((i * 7 % 1000) | 1));
+	}
+	free(text);
+	free(sas);
+	free(c);
+}
+
+static void test_ipsec_limits(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = build(BASE "sas:\n", "", CONF_SA_MAX, sa_item);
+	expect(s, 0, NULL);
+	free(s);
+	s = build(BASE "sas:\n", "", CONF_SA_MAX + 1, sa_item);
+	expect(s, -EINVAL, "bad.yaml:8203: too many sas (at most 8192)");
 	free(s);
 }
 
@@ -707,6 +1279,22 @@ static void test_config_samples(void **state)
 	assert_int_equal(c->n_routes, 2);
 	assert_int_equal(c->routes[0].prefix_len, 0);
 	assert_int_equal(c->n_neighs, 1);
+	assert_int_equal(c->n_sas, 2);
+	assert_int_equal(c->n_policies, 2);
+	assert_int_equal(c->policies[0].sa, 1);
+	assert_string_equal(c->crypto.engine, "ipsec-mb");
+
+	assert_int_equal(conf_load("config/esp-static.yaml", c, err, sizeof(err)), 0);
+	assert_int_equal(c->n_sas, 4);
+	assert_int_equal(c->n_policies, 5);
+	assert_int_equal(c->sas[0].natt, 1);
+	assert_int_equal(c->sas[0].peer_port, 4500);
+	assert_int_equal(c->sas[2].esn, 1);
+	assert_int_equal(c->sas[2].spi, 8193);
+	assert_int_equal(c->policies[0].sa, 1);
+	assert_int_equal(c->policies[1].sa, 3);
+	assert_int_equal(c->policies[2].action, CONF_POLICY_BYPASS);
+	conf_wipe(c);
 	free(c);
 }
 
@@ -719,7 +1307,13 @@ int main(void)
 		cmocka_unit_test(test_iface_derived),
 		cmocka_unit_test(test_iface_for_addr),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_ipsec_full),
+		cmocka_unit_test(test_ipsec_sa_before_policy),
+		cmocka_unit_test(test_ipsec_many),
+		cmocka_unit_test(test_ipsec_limits),
+		cmocka_unit_test(test_key_never_echoed),
 		cmocka_unit_test(test_bad_table),
+		cmocka_unit_test(test_bad_ipsec),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_too_large_buf),
 		cmocka_unit_test(test_small_err),
