@@ -17,6 +17,7 @@
 /* Engines, one per drivers/crypto/<name>/aead_<name>.c */
 extern const struct aead_engine aead_engine_ipsec_mb;
 extern const struct aead_engine aead_engine_openssl;
+extern const struct aead_engine aead_engine_cryptodev;
 
 extern int aead_logtype;
 #define AEAD_LOG(level, fmt, ...) \
