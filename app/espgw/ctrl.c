@@ -124,6 +124,9 @@ static void dispatch(struct ctrl_ctx *c, struct rte_mbuf *m)
 	case CTL_MTU_EXCEEDED:
 		ctrl_too_big(c, m);
 		break;
+	case CTL_NATT_KEEPALIVE:
+		ctrl_natt_keepalive(c, m, md->l3_off);
+		break;
 	case CTL_IKE:
 	case CTL_IKE_NATT:
 	default:

@@ -92,6 +92,25 @@ void ctrl_route_output(struct ctrl_ctx *c, struct rte_mbuf *m)
 	ctrl_neigh_output(c, m, h->port, h->gw != 0 ? h->gw : dst);
 }
 
+void ctrl_natt_keepalive(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l3_off);
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)
+		((const uint8_t *)ip + (ip->version_ihl & 0xf) * 4);
+	unsigned int n;
+
+	/* classify checked the IPv4 and UDP headers */
+	n = ipsec_keepalive(c->gw->ipsec, rte_be_to_cpu_32(ip->src_addr),
+			    rte_be_to_cpu_16(udp->src_port));
+	if (n == 0) {
+		ctrl_drop(c, m, GW_DROP_KEEPALIVE_NO_SA);
+		return;
+	}
+	cnt_add(&c->stats->ev[GW_EV_NATT_KEEPALIVE], 1);
+	rte_pktmbuf_free(m);
+}
+
 void ctrl_neigh_drop(void *arg, struct rte_mbuf *m)
 {
 	ctrl_drop(arg, m, GW_DROP_NEIGH_UNRESOLVED);

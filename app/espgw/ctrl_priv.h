@@ -32,6 +32,8 @@ void ctrl_neigh_output(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
 void ctrl_ip_output(struct ctrl_ctx *c, struct rte_mbuf *m);
 /* ctrl_ip_output() without the SPD: route, resolve, send */
 void ctrl_route_output(struct ctrl_ctx *c, struct rte_mbuf *m);
+/* a NAT-T keepalive: refresh the bindings of the SAs of its sender */
+void ctrl_natt_keepalive(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off);
 void ctrl_icmp_echo(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off);
 void ctrl_icmp_error(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off,
 		     int err, uint16_t mtu);

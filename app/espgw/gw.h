@@ -52,6 +52,7 @@ enum gw_drop {
 	GW_DROP_SPD_UNPROTECTED,   /* plain from outside where a policy wants ESP */
 	GW_DROP_HANDOFF_FULL,      /* the SA's owner worker is backlogged */
 	GW_DROP_ESP_TO_LOCAL,      /* decrypted packet addressed to the gateway */
+	GW_DROP_KEEPALIVE_NO_SA,   /* NAT-T keepalive from no SA's binding */
 	GW_DROP_MAX
 };
 
@@ -64,6 +65,7 @@ enum gw_event {
 	GW_EV_ICMP_RATE_LIMITED,
 	GW_EV_HELD_RELEASED,       /* packets sent once their next hop answered */
 	GW_EV_FRAGMENTS_SENT,
+	GW_EV_NATT_KEEPALIVE,      /* a keepalive refreshed an SA's NAT binding */
 	GW_EV_MAX
 };
 

@@ -247,6 +247,26 @@ int ipsec_find_spi(struct ipsec *ip, uint32_t spi, uint32_t ids[2])
 	return n;
 }
 
+unsigned int ipsec_keepalive(struct ipsec *ip, uint32_t addr, uint16_t port)
+{
+	const uint64_t bound = sa_peer_pack(addr, port);
+	const uint64_t now = gw_now_ms();
+	unsigned int i, n = 0;
+
+	/* linear: keepalives come once per peer every ~20 s (RFC 3948 §4) */
+	for (i = 0; i < IPSEC_SA_MAX; i++) {
+		struct ipsec_sa_rec *r = &ip->recs[i];
+		const struct sa_inb *sa = r->rt;
+
+		if (!r->used || !r->inbound || !(sa->flags & SA_F_NATT) ||
+		    __atomic_load_n(&sa->peer, __ATOMIC_RELAXED) != bound)
+			continue;
+		__atomic_store_n(&r->keepalive_ms, now, __ATOMIC_RELAXED);
+		n++;
+	}
+	return n;
+}
+
 static const char *sa_name(const struct ipsec *ip, uint32_t id)
 {
 	return id < IPSEC_SA_MAX && ip->recs[id].used ? ip->recs[id].name : "?";
@@ -515,7 +535,12 @@ void ipsec_free(struct ipsec *ip)
 			ipsec_sa_del(ip, i);
 	while (n_pending > 0)
 		reclaim(ip, true);
-	sad_free(ip->sad);      /* waits for the inbound grace periods */
+	for (i = 0; i < ip->gw->n_workers; i++)
+		if (ip->gw->workers[i] != NULL)
+			sad_cache_free(ip->gw->workers[i]->sadc);
+	/* waits for the inbound grace periods; wipes the keys (and frees the
+	 * engine's sessions) before the engine goes below */
+	sad_free(ip->sad);
 	spd_free(ip->spd);
 	spd_free(ip->spd_in);
 	for (i = 0; i < ip->gw->n_workers; i++) {
@@ -523,7 +548,6 @@ void ipsec_free(struct ipsec *ip)
 
 		if (w == NULL)
 			continue;
-		sad_cache_free(w->sadc);
 		while (w->handoff != NULL && rte_ring_dequeue(w->handoff, (void **)&m) == 0)
 			rte_pktmbuf_free(m);
 		rte_ring_free(w->handoff);

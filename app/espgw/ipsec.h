@@ -57,8 +57,8 @@ struct ipsec_sa_rec {
 	bool inbound;
 	uint32_t spi;
 	void *rt;                   /* struct sa_inb * or struct sa_outb * */
-	uint16_t peer_port_conf;
 	uint64_t installed_ms;
+	uint64_t keepalive_ms;      /* last NAT-T keepalive from its binding, 0: none */
 };
 
 /* Why a worker tells the control lcore about an SA (ipsec_event()). */
@@ -106,6 +106,11 @@ int ipsec_sa_del(struct ipsec *ip, uint32_t id);
 
 /** Control loop: lifetime events, deferred frees. Returns work done. */
 unsigned int ipsec_poll(struct ipsec *ip);
+
+/** Control lcore: a NAT-T keepalive from addr:port refreshes the binding
+ * of every inbound NAT-T SA bound there (their last_seen); returns how many.
+ * It cannot move a binding: it is not authenticated. */
+unsigned int ipsec_keepalive(struct ipsec *ip, uint32_t addr, uint16_t port);
 
 /** Telemetry thread: handles of SAs with this SPI (in and/or out). */
 int ipsec_find_spi(struct ipsec *ip, uint32_t spi, uint32_t ids[2]);

@@ -95,6 +95,11 @@ static void describe(struct rte_tel_data *d, const struct ipsec_sa_rec *r)
 			   &sa->peer);
 		add_prefix(d, "selector_src", sa->sel.src, sa->sel.src_mask);
 		add_prefix(d, "selector_dst", sa->sel.dst, sa->sel.dst_mask);
+		if (sa->flags & SA_F_NATT)
+			rte_tel_data_add_dict_u64(d, "keepalive_age_ms",
+						  r->keepalive_ms == 0 ? 0 :
+						  gw_now_ms() - __atomic_load_n(&r->keepalive_ms,
+									__ATOMIC_RELAXED));
 		rte_tel_data_add_dict_u64(d, "replay_window", sa->rw.size);
 		rte_tel_data_add_dict_u64(d, "replay_top", cnt_read(&sa->rw.top));
 		add_life(d, &sa->life, &sa->cnt, &sa->drops, &sa->expiry);

@@ -55,9 +55,9 @@ static void sort_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t n,
 			to_ctl(s, m, CTL_IKE_NATT, info[i].l3_off);
 			break;
 		case PKT_CLASS_NATT_KEEPALIVE:
-			/* counted as a class: its work, keeping the NAT's
-			 * mapping open, is done once it arrived */
-			s->drop[s->n_drop++] = m;
+			/* rare (one per peer every ~20 s): the control lcore
+			 * finds the SAs bound to its address and port */
+			to_ctl(s, m, CTL_NATT_KEEPALIVE, info[i].l3_off);
 			break;
 		case PKT_CLASS_ESP:
 			s->esp_off[s->n_esp] = info[i].l4_off;

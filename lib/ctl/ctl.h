@@ -24,6 +24,7 @@ enum ctl_reason {
 	CTL_NO_ROUTE,           /* forwarding: no route to the destination */
 	CTL_NEED_NEIGH,         /* forwarding: next hop's MAC unknown */
 	CTL_MTU_EXCEEDED,       /* forwarding: larger than the egress MTU */
+	CTL_NATT_KEEPALIVE,     /* 0xFF on UDP 4500 (RFC 3948 §2.3) */
 	/* between workers (not for the control lcore): to the SA's owner */
 	CTL_HANDOFF_ESP_IN,     /* ESP at esp_off, look the SPI up again */
 	CTL_HANDOFF_ESP_OUT,    /* plain IPv4 at l3_off, for SA handle sa_id */
