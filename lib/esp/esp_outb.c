@@ -2,10 +2,12 @@
 /*
  * ESP outbound, tunnel and transport mode, AES-GCM-16 (RFC 4303 §3.3,
  * RFC 4106), raw or in UDP (RFC 3948 §2.1). Two passes per chunk: frame
- * every packet (sequence number, trailer, headers: a new outer IPv4 header
- * for tunnel, the packet's own moved down for transport), then one encrypt
- * burst. One always-inline body, specialised by constant mode and flags.
- * Worker lcore owning the SA.
+ * every packet (sequence number, trailer, headers: a new outer IPv4 or IPv6
+ * header for tunnel, the packet's own moved down for transport), then one
+ * encrypt burst (and over IPv6 with NAT-T the UDP checksum of the result).
+ * One always-inline body, specialised by constant mode and flags (ESN,
+ * NAT-T, outer IPv6); tunnel mode branches per packet on the inner family
+ * only. Worker lcore owning the SA.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,7 +26,13 @@ enum {
 	OUTER_IP_LEN = 20,
 	UDP_LEN = 8,
 	NH_IPV4 = 4,
+	NH_IPV6 = 41,
 	OUTER_TTL = 64,
+	OUTER_HLIM = 64,        /* IPv6 hop limit of the outer header */
+	IP6_PLEN_OFF = 4,       /* RFC 8200 §3 */
+	IP6_NH_OFF = 6,
+	IP6_DST_OFF = 24,
+	UDP_CKSUM_OFF = 6,
 };
 
 struct outb_chunk {
@@ -72,6 +80,88 @@ outb_ip(uint8_t *p, const struct sa_outb *sa, uint64_t seq, uint32_t olen,
 		};
 		memcpy(p + OUTER_IP_LEN, &u, sizeof(u));
 	}
+}
+
+/*
+ * Outer IPv6 (RFC 4301 §5.1.2.1 applied to RFC 8200 §3): traffic class
+ * copied from the inner packet (DSCP, and ECN as RFC 6040 normal mode),
+ * flow label 0, hop limit 64, sa->local6 -> sa->peer6. With NAT-T the UDP
+ * header's checksum is left 0 here and computed once the ESP packet is
+ * encrypted (outb_udp6_cksum()): over IPv6 it is mandatory (RFC 8200
+ * §8.1), RFC 3948's checksum 0 being an IPv4 rule.
+ */
+static inline void
+outb_ip6(uint8_t *p, const struct sa_outb *sa, uint32_t olen, uint8_t tc,
+	 const bool natt)
+{
+	struct rte_ipv6_hdr ip = {
+		.vtc_flow = rte_cpu_to_be_32(UINT32_C(6) << 28 | (uint32_t)tc << 20),
+		.payload_len = rte_cpu_to_be_16((uint16_t)(olen - ESP_IP6_LEN)),
+		.proto = natt ? IPPROTO_UDP : IPPROTO_ESP,
+		.hop_limits = OUTER_HLIM,
+	};
+	uint64_t peer = __atomic_load_n(&sa->peer, __ATOMIC_ACQUIRE);
+
+	memcpy(ip.src_addr, sa->local6, sizeof(ip.src_addr));
+	memcpy(ip.dst_addr, sa->peer6, sizeof(ip.dst_addr));
+	memcpy(p, &ip, sizeof(ip));
+	if (natt) {
+		struct rte_udp_hdr u = {
+			.src_port = rte_cpu_to_be_16(sa->local_port),
+			.dst_port = rte_cpu_to_be_16(sa_peer_port(peer)),
+			.dgram_len = rte_cpu_to_be_16((uint16_t)(olen - ESP_IP6_LEN)),
+			.dgram_cksum = 0,
+		};
+		memcpy(p + ESP_IP6_LEN, &u, sizeof(u));
+	}
+}
+
+/* IPv6 with NAT-T, once encrypted: the UDP checksum (RFC 768 over the
+ * RFC 8200 §8.1 pseudo-header) of the outer packet at offset 14, IPv6
+ * header without extensions and UDP behind it, checksum field 0. */
+static inline void
+outb_udp6_cksum(struct rte_mbuf *m)
+{
+	uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, ESP_L2_LEN);
+	rte_be16_t w = rte_ipv6_udptcp_cksum((const struct rte_ipv6_hdr *)ip,
+					     ip + ESP_IP6_LEN);
+
+	memcpy(ip + ESP_IP6_LEN + UDP_CKSUM_OFF, &w, sizeof(w));
+}
+
+/* Ethernet room: zero addresses, the outer family's type. */
+static inline void
+outb_l2(uint8_t *p, const bool v6)
+{
+	memset(p, 0, ESP_L2_LEN);
+	p[12] = (v6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4) >> 8;
+	p[13] = (v6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4) & 0xff;
+}
+
+/*
+ * Tunnel: the inner packet at offset 14, IPv4 (at least 20 bytes) or IPv6
+ * (payload length consistent with the data, RFC 8200 §3); its next header
+ * value (4 or 41) and TOS or traffic class, 0 if it is neither.
+ */
+static inline uint8_t
+outb_inner(const struct rte_mbuf *m, uint32_t len, uint8_t *tos)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, ESP_L2_LEN);
+	rte_be16_t plen;
+
+	if (unlikely(len < OUTER_IP_LEN))
+		return 0;
+	if ((ip[0] >> 4) == 4) {
+		*tos = ip[1];
+		return NH_IPV4;
+	}
+	if (unlikely((ip[0] >> 4) != 6 || len < ESP_IP6_LEN))
+		return 0;
+	memcpy(&plen, ip + IP6_PLEN_OFF, sizeof(plen));
+	if (unlikely((uint32_t)rte_be_to_cpu_16(plen) + ESP_IP6_LEN != len))
+		return 0;
+	*tos = esp_ip6_tc(ip);
+	return NH_IPV6;
 }
 
 /* Room, size and sequence number checks: a reject leaves the mbuf as it was. */
@@ -135,19 +225,25 @@ outb_esp(const struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
 	c->n++;
 }
 
-/* Pass 1, tunnel: frame one packet around its inner IPv4 at offset 14. */
+/* Pass 1, tunnel: frame one packet around its inner IPv4 or IPv6 at
+ * offset 14, in an outer IPv4 or (v6) IPv6 header. */
 static __rte_always_inline uint8_t
 outb_prepare(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
-	     const bool esn, const bool natt)
+	     const bool esn, const bool natt, const bool v6)
 {
-	const uint32_t hdr = OUTER_IP_LEN + (natt ? UDP_LEN : 0) + ESP_HDR_LEN + ESP_IV_LEN;
+	const uint32_t ohl = v6 ? ESP_IP6_LEN : OUTER_IP_LEN;
+	const uint32_t hdr = ohl + (natt ? UDP_LEN : 0) + ESP_HDR_LEN + ESP_IV_LEN;
 	uint32_t inner, pad, ct, olen;
-	uint8_t *p, r;
+	uint8_t *p, r, nh, tos = 0;
 	uint64_t seq;
 
 	if (unlikely(rte_pktmbuf_data_len(m) < ESP_L2_LEN + OUTER_IP_LEN))
 		return ESP_DROP_INNER_MALFORMED;
 	inner = rte_pktmbuf_data_len(m) - ESP_L2_LEN;
+	/* per packet: one SA carries both inner families */
+	nh = outb_inner(m, inner, &tos);
+	if (unlikely(nh == 0))
+		return ESP_DROP_INNER_MALFORMED;
 	pad = -(inner + ESP_TRAILER_LEN) & 3;   /* RFC 4303 §2.4: 4-aligned */
 	ct = inner + pad + ESP_TRAILER_LEN;
 	olen = hdr + ct + ESP_ICV_LEN;
@@ -155,11 +251,13 @@ outb_prepare(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
 	if (unlikely(r != ESP_DROP_NONE))
 		return r;
 	seq = ++sa->seq;
-	outb_trailer(m, pad, NH_IPV4);
+	outb_trailer(m, pad, nh);
 	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
-	memset(p, 0, ESP_L2_LEN);
-	p[12] = RTE_ETHER_TYPE_IPV4 >> 8;
-	outb_ip(p + ESP_L2_LEN, sa, seq, olen, p[hdr + ESP_L2_LEN + 1], natt);
+	outb_l2(p, v6);
+	if (v6)
+		outb_ip6(p + ESP_L2_LEN, sa, olen, tos, natt);
+	else
+		outb_ip(p + ESP_L2_LEN, sa, seq, olen, tos, natt);
 	p += hdr + ESP_L2_LEN - ESP_HDR_LEN - ESP_IV_LEN;  /* ESP header */
 	outb_esp(sa, c, m, p, seq, ct, inner, esn);
 	return ESP_DROP_NONE;
@@ -245,18 +343,92 @@ outb_prepare_trs(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
 	/* checked room: the header moves down by hdr within the buffer */
 	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
 	memmove(ip - hdr, ip, hl);
-	memset(p, 0, ESP_L2_LEN);
-	p[12] = RTE_ETHER_TYPE_IPV4 >> 8;
+	outb_l2(p, false);
 	outb_trs_ip(p + ESP_L2_LEN, hl, sa, olen, natt);
 	outb_esp(sa, c, m, p + ESP_L2_LEN + hl + (natt ? UDP_LEN : 0), seq, ct,
 		 len, esn);
 	return ESP_DROP_NONE;
 }
 
+/*
+ * Transport over IPv6 (RFC 4303 §3.1.1): the fixed header at @p ip (moved
+ * down) gets next header ESP, or UDP and with NAT-T the peer's address as
+ * destination and a UDP header behind it (checksum computed after
+ * encryption, outb_udp6_cksum()); the payload length covers what follows.
+ */
+static inline void
+outb_trs_ip6(uint8_t *ip, const struct sa_outb *sa, uint32_t olen,
+	     const bool natt)
+{
+	rte_be16_t plen = rte_cpu_to_be_16((uint16_t)(olen - ESP_IP6_LEN));
+	uint64_t peer = __atomic_load_n(&sa->peer, __ATOMIC_ACQUIRE);
+
+	ip[IP6_NH_OFF] = natt ? IPPROTO_UDP : IPPROTO_ESP;
+	memcpy(ip + IP6_PLEN_OFF, &plen, sizeof(plen));
+	if (natt) {
+		struct rte_udp_hdr u = {
+			.src_port = rte_cpu_to_be_16(sa->local_port),
+			.dst_port = rte_cpu_to_be_16(sa_peer_port(peer)),
+			.dgram_len = plen,
+			.dgram_cksum = 0,
+		};
+
+		memcpy(ip + IP6_DST_OFF, sa->peer6, sizeof(sa->peer6));
+		memcpy(ip + ESP_IP6_LEN, &u, sizeof(u));
+	}
+}
+
+/*
+ * Pass 1, transport over IPv6: ESP between the packet's fixed header and
+ * its payload. The packet must be IPv6 with a payload length matching the
+ * data (inner_malformed), and carry no extension header (v6_ext_hdr): ESP
+ * would have to go after the per-hop and routing headers (RFC 4303
+ * §3.1.1), which is not supported; fragments are refused so too.
+ */
+static __rte_always_inline uint8_t
+outb_prepare_trs6(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
+		  const bool esn, const bool natt)
+{
+	const uint32_t hdr = (natt ? UDP_LEN : 0) + ESP_HDR_LEN + ESP_IV_LEN;
+	uint32_t len, pl, pad, ct, olen;
+	uint8_t *p, *ip, nh, r;
+	rte_be16_t plen;
+	uint64_t seq;
+
+	if (unlikely(rte_pktmbuf_data_len(m) < ESP_L2_LEN + ESP_IP6_LEN))
+		return ESP_DROP_INNER_MALFORMED;
+	len = rte_pktmbuf_data_len(m) - ESP_L2_LEN;
+	ip = rte_pktmbuf_mtod_offset(m, uint8_t *, ESP_L2_LEN);
+	memcpy(&plen, ip + IP6_PLEN_OFF, sizeof(plen));
+	if (unlikely((ip[0] >> 4) != 6 ||
+		     (uint32_t)rte_be_to_cpu_16(plen) + ESP_IP6_LEN != len))
+		return ESP_DROP_INNER_MALFORMED;
+	nh = ip[IP6_NH_OFF];
+	if (unlikely(esp_ip6_ext_hdr(nh)))
+		return ESP_DROP_V6_EXT_HDR;
+	pl = len - ESP_IP6_LEN;
+	pad = -(pl + ESP_TRAILER_LEN) & 3;      /* RFC 4303 §2.4: 4-aligned */
+	ct = pl + pad + ESP_TRAILER_LEN;
+	olen = ESP_IP6_LEN + hdr + ct + ESP_ICV_LEN;
+	r = outb_check(sa, m, hdr, pad + ESP_TRAILER_LEN + ESP_ICV_LEN, olen, esn);
+	if (unlikely(r != ESP_DROP_NONE))
+		return r;
+	seq = ++sa->seq;
+	outb_trailer(m, pad, nh);
+	/* checked room: the header moves down by hdr within the buffer */
+	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
+	memmove(ip - hdr, ip, ESP_IP6_LEN);
+	outb_l2(p, true);
+	outb_trs_ip6(p + ESP_L2_LEN, sa, olen, natt);
+	outb_esp(sa, c, m, p + ESP_L2_LEN + ESP_IP6_LEN + (natt ? UDP_LEN : 0),
+		 seq, ct, len, esn);
+	return ESP_DROP_NONE;
+}
+
 static __rte_always_inline uint16_t
 outb_chunk(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
 	   struct rte_mbuf *mb[], uint16_t n, uint8_t drop[], const bool esn,
-	   const bool natt, const bool trs)
+	   const bool natt, const bool trs, const bool v6)
 {
 	struct outb_chunk c;
 	struct esp_rejects rej;
@@ -266,8 +438,12 @@ outb_chunk(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
 	c.n = 0;
 	rej.n = 0;
 	for (i = 0; i < n; i++) {
-		r = trs ? outb_prepare_trs(sa, &c, mb[i], esn, natt) :
-			  outb_prepare(sa, &c, mb[i], esn, natt);
+		if (trs && v6)
+			r = outb_prepare_trs6(sa, &c, mb[i], esn, natt);
+		else if (trs)
+			r = outb_prepare_trs(sa, &c, mb[i], esn, natt);
+		else
+			r = outb_prepare(sa, &c, mb[i], esn, natt, v6);
 		if (unlikely(r != ESP_DROP_NONE))
 			esp_reject(&rej, mb[i], r);
 	}
@@ -278,6 +454,8 @@ outb_chunk(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
 			esp_reject(&rej, c.mb[j], ESP_DROP_CRYPTO_FAILED);
 			continue;
 		}
+		if (v6 && natt)
+			outb_udp6_cksum(c.mb[j]);
 		mb[ng++] = c.mb[j];
 		cnt_add(&sa->cnt.packets, 1);
 		cnt_add(&sa->cnt.bytes, c.inner[j]);
@@ -289,42 +467,51 @@ outb_chunk(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
 static __rte_always_inline uint16_t
 outb_burst(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
 	   struct rte_mbuf *mb[], uint16_t n, uint8_t drop[], const bool esn,
-	   const bool natt, const bool trs)
+	   const bool natt, const bool trs, const bool v6)
 {
 	uint16_t at, k, ng, good = 0;
 
 	for (at = 0; at < n; at += k) {
 		k = RTE_MIN((uint16_t)(n - at), (uint16_t)ESPGW_MAX_BURST);
 		ng = outb_chunk(sa, eng, eng_ctx, mb + at, k, drop + at, esn,
-				natt, trs);
+				natt, trs, v6);
 		esp_chunk_merge(mb, drop, good, at, ng);
 		good += ng;
 	}
 	return good;
 }
 
-#define ESP_OUTB_VARIANT(name, esn, natt, trs)                                \
+#define ESP_OUTB_VARIANT(name, esn, natt, trs, v6)                            \
 static uint16_t                                                               \
 name(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,        \
      struct rte_mbuf *mb[], uint16_t n, uint8_t drop[])                       \
 {                                                                             \
-	return outb_burst(sa, eng, eng_ctx, mb, n, drop, esn, natt, trs);     \
+	return outb_burst(sa, eng, eng_ctx, mb, n, drop, esn, natt, trs, v6); \
 }
 
-ESP_OUTB_VARIANT(outb_tun, false, false, false)
-ESP_OUTB_VARIANT(outb_tun_esn, true, false, false)
-ESP_OUTB_VARIANT(outb_tun_natt, false, true, false)
-ESP_OUTB_VARIANT(outb_tun_esn_natt, true, true, false)
-ESP_OUTB_VARIANT(outb_trs, false, false, true)
-ESP_OUTB_VARIANT(outb_trs_esn, true, false, true)
-ESP_OUTB_VARIANT(outb_trs_natt, false, true, true)
-ESP_OUTB_VARIANT(outb_trs_esn_natt, true, true, true)
+ESP_OUTB_VARIANT(outb_tun, false, false, false, false)
+ESP_OUTB_VARIANT(outb_tun_esn, true, false, false, false)
+ESP_OUTB_VARIANT(outb_tun_natt, false, true, false, false)
+ESP_OUTB_VARIANT(outb_tun_esn_natt, true, true, false, false)
+ESP_OUTB_VARIANT(outb_tun6, false, false, false, true)
+ESP_OUTB_VARIANT(outb_tun6_esn, true, false, false, true)
+ESP_OUTB_VARIANT(outb_tun6_natt, false, true, false, true)
+ESP_OUTB_VARIANT(outb_tun6_esn_natt, true, true, false, true)
+ESP_OUTB_VARIANT(outb_trs, false, false, true, false)
+ESP_OUTB_VARIANT(outb_trs_esn, true, false, true, false)
+ESP_OUTB_VARIANT(outb_trs_natt, false, true, true, false)
+ESP_OUTB_VARIANT(outb_trs_esn_natt, true, true, true, false)
+ESP_OUTB_VARIANT(outb_trs6, false, false, true, true)
+ESP_OUTB_VARIANT(outb_trs6_esn, true, false, true, true)
+ESP_OUTB_VARIANT(outb_trs6_natt, false, true, true, true)
+ESP_OUTB_VARIANT(outb_trs6_esn_natt, true, true, true, true)
 
 esp_outb_tun_fn
 esp_outb_tun_select(const struct sa_outb *sa)
 {
-	static const esp_outb_tun_fn fn[4] = {
+	static const esp_outb_tun_fn fn[8] = {
 		outb_tun, outb_tun_esn, outb_tun_natt, outb_tun_esn_natt,
+		outb_tun6, outb_tun6_esn, outb_tun6_natt, outb_tun6_esn_natt,
 	};
 
 	return fn[esp_variant(sa->flags)];
@@ -333,8 +520,9 @@ esp_outb_tun_select(const struct sa_outb *sa)
 esp_outb_fn
 esp_outb_trs_select(const struct sa_outb *sa)
 {
-	static const esp_outb_fn fn[4] = {
+	static const esp_outb_fn fn[8] = {
 		outb_trs, outb_trs_esn, outb_trs_natt, outb_trs_esn_natt,
+		outb_trs6, outb_trs6_esn, outb_trs6_natt, outb_trs6_esn_natt,
 	};
 
 	return fn[esp_variant(sa->flags)];

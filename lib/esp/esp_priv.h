@@ -60,12 +60,56 @@ esp_chunk_merge(struct rte_mbuf *mb[], uint8_t drop[], uint16_t good,
 	memcpy(&mb[good], tmp, ng * sizeof(mb[0]));
 }
 
-/* Which of the four handler variants (ESN x NAT-T) an SA's flags select:
- * bit 0 ESN, bit 1 NAT-T; the same order in both directions' tables. */
+/* Which of the eight handler variants (ESN x NAT-T x outer IPv6) an SA's
+ * flags select: bit 0 ESN, bit 1 NAT-T, bit 2 outer IPv6; the same order in
+ * both directions' tables. */
 static inline unsigned int
 esp_variant(uint8_t sa_flags)
 {
-	return ((sa_flags & SA_F_ESN) ? 1u : 0u) | ((sa_flags & SA_F_NATT) ? 2u : 0u);
+	return ((sa_flags & SA_F_ESN) ? 1u : 0u) | ((sa_flags & SA_F_NATT) ? 2u : 0u) |
+	       ((sa_flags & SA_F_OUTER_V6) ? 4u : 0u);
+}
+
+/* IPv6 traffic class (RFC 8200 §3): bits 4-11 of the header. */
+static inline uint8_t
+esp_ip6_tc(const uint8_t *ip6)
+{
+	return (uint8_t)((ip6[0] << 4) | (ip6[1] >> 4));
+}
+
+/*
+ * RFC 8200 §4 and the IANA "IPv6 Extension Header Types" registry: hop by
+ * hop (0), routing (43), fragment (44), destination options (60), AH (51),
+ * mobility (135), HIP (139), shim6 (140), experiments (253, 254). ESP is
+ * inserted after the fixed header only, so a packet starting with one of
+ * these cannot go out in transport mode.
+ */
+static inline bool
+esp_ip6_ext_hdr(uint8_t nh)
+{
+	switch (nh) {
+	case 0: case 43: case 44: case 51: case 60:
+	case 135: case 139: case 140: case 253: case 254:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The first @p len bits (0..128; more is 128) of @p a and @p prefix match. */
+static inline bool
+esp_prefix6_match(const uint8_t a[16], const uint8_t prefix[16], uint8_t len)
+{
+	unsigned int full, rem;
+
+	if (len > 128)
+		len = 128;
+	full = len / 8u;
+	rem = len % 8u;
+	if (memcmp(a, prefix, full) != 0)
+		return false;
+	return rem == 0 ||
+	       ((a[full] ^ prefix[full]) & (uint8_t)(0xff00u >> rem)) == 0;
 }
 
 /* RFC 4106 §4: nonce = 4-byte salt | 8-byte explicit IV. */

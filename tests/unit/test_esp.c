@@ -16,6 +16,14 @@
  *    every bit flip, replay, trailer and next header table, truncations,
  *    IHL against esp_off, selector, rebinding only after the ICV, the
  *    checksum left alone without NAT-T, outbound refusals;
+ *  - IPv6 (esp6_vectors: v4-in-v6, v6-in-v4, v6-in-v6; esp_trs6_vectors:
+ *    transport over IPv6; ICMPv6, UDP, TCP; raw and NAT-T, whose UDP
+ *    checksum over IPv6 is computed): scapy's packets both ways byte for
+ *    byte; round trips 0..1500 with both inner families in each burst;
+ *    every ESP byte forged; every truncation, esp_off not right after the
+ *    fixed header, its version and next header; sel6 prefixes and
+ *    sel_families (0: IPv4 only); rebinding of peer6 only after the ICV;
+ *    inner checks against the next header; the extension header refusal;
  *  - the mempool has as many free mbufs after each test as before.
  */
 #include <setjmp.h>
@@ -37,6 +45,7 @@
 #include <rte_udp.h>
 
 #include "lib/esp/esp.h"
+#include "lib/esp/esp_priv.h"
 #include "lib/util/util.h"
 
 #include "esp_vectors.h"
@@ -436,7 +445,8 @@ static void test_trailer(void **state)
 		{ { 2 }, 1, 4, 0, ESP_DROP_BAD_PAD },
 		{ { 0 }, 1, 4, 0, ESP_DROP_BAD_PAD },
 		{ { 1 }, 200, 4, 0, ESP_DROP_BAD_PAD },   /* beyond the data */
-		{ { 1 }, 1, 41, 0, ESP_DROP_BAD_NEXT_HEADER },
+		{ { 1 }, 1, 41, 0, ESP_DROP_INNER_MALFORMED },   /* IPv4 as IPv6 */
+		{ { 1 }, 1, 6, 0, ESP_DROP_BAD_NEXT_HEADER },
 		{ { 1 }, 1, 4, 1, ESP_DROP_INNER_MALFORMED },
 	};
 	unsigned int i;
@@ -661,18 +671,19 @@ static void test_trs_select(void **state)
 	const struct esp_trs_vector *t = &esp_trs_vectors[0];
 	struct sa_inb *in = trs_inb_new(t);
 	struct sa_outb *out = trs_outb_new(t);
-	esp_inb_fn fi[8];
-	esp_outb_fn fo[8];
+	esp_inb_fn fi[16];
+	esp_outb_fn fo[16];
 	unsigned int f, g;
 
-	for (f = 0; f < 8; f++) {
-		in->mode = out->mode = f < 4 ? SA_MODE_TUNNEL : SA_MODE_TRANSPORT;
-		in->flags = out->flags = (uint8_t)(f & 3);
+	/* mode x ESN x NAT-T x outer IPv6: sixteen handlers each way */
+	for (f = 0; f < 16; f++) {
+		in->mode = out->mode = f < 8 ? SA_MODE_TUNNEL : SA_MODE_TRANSPORT;
+		in->flags = out->flags = (uint8_t)((f & 3) | (f & 4 ? SA_F_OUTER_V6 : 0));
 		fi[f] = esp_inb_select(in);
 		fo[f] = esp_outb_select(out);
 		assert_non_null(fi[f]);
 		assert_non_null(fo[f]);
-		if (f < 4) {
+		if (f < 8) {
 			assert_ptr_equal(fi[f], esp_inb_tun_select(in));
 			assert_ptr_equal(fo[f], esp_outb_tun_select(out));
 		} else {
@@ -1191,6 +1202,969 @@ static void test_trs_natt_dst(void **state)
 	free(out);
 }
 
+/* ---- IPv6 ------------------------------------------------------------------ */
+
+enum { NVEC6 = RTE_DIM(esp6_vectors), NTRS6 = RTE_DIM(esp_trs6_vectors) };
+
+static uint16_t ohl_of(bool outer6)
+{
+	return outer6 ? 40 : 20;
+}
+
+static uint16_t esp6_off(const struct esp6_vector *v)
+{
+	return (uint16_t)(L2 + ohl_of(v->outer6) + (v->natt ? 8 : 0));
+}
+
+static struct esp_vector v6_as_vec(const struct esp6_vector *w)
+{
+	struct esp_vector v = {
+		.key_len = w->key_len, .natt = w->natt, .esn = w->esn,
+		.spi = w->spi, .seq = w->seq, .key = w->key,
+	};
+
+	memcpy(v.salt, w->salt, 4);
+	return v;
+}
+
+/* inbound SA of a v6 vector: both families, any address */
+static struct sa_inb *inb6_new(const struct esp6_vector *w)
+{
+	struct esp_vector v = v6_as_vec(w);
+	struct sa_inb *sa = inb_new(&v);
+
+	if (w->outer6)
+		sa->flags |= SA_F_OUTER_V6;
+	sa->sel_families = SA_SEL_V4 | SA_SEL_V6;
+	memcpy(sa->local6, esp_vec_peer6, 16);
+	memcpy(sa->peer6, esp_vec_local6, 16);   /* outer src of vectors */
+	return sa;
+}
+
+static struct sa_outb *outb6_new(const struct esp6_vector *w)
+{
+	struct esp_vector v = v6_as_vec(w);
+	struct sa_outb *sa = outb_new(&v);
+
+	if (w->outer6)
+		sa->flags |= SA_F_OUTER_V6;
+	memcpy(sa->local6, esp_vec_local6, 16);
+	memcpy(sa->peer6, esp_vec_peer6, 16);
+	return sa;
+}
+
+/* back to the window inb_new() set */
+static void rw_reset(struct sa_inb *sa, uint64_t seq)
+{
+	sa->rw.top = seq - 10;
+	memset(sa->rw.bmp, 0, (sa->rw.mask + 1) * sizeof(uint64_t));
+}
+
+static const struct esp6_vector *vec6(bool outer6, bool inner6, bool natt, bool esn)
+{
+	unsigned int i;
+
+	for (i = 0; i < NVEC6; i++)
+		if (esp6_vectors[i].outer6 == outer6 && esp6_vectors[i].inner6 == inner6 &&
+		    esp6_vectors[i].natt == natt && esp6_vectors[i].esn == esn)
+			return &esp6_vectors[i];
+	fail();
+	return NULL;
+}
+
+/* inner IPv6 packet 2001:db8:1::1 -> 2001:db8:2::7, next header 253,
+ * @p pl payload bytes */
+static uint32_t make_inner6(uint8_t *buf, uint32_t pl)
+{
+	static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1 };
+	uint32_t i;
+
+	memset(buf, 0, 40);
+	buf[0] = 0x6b;          /* traffic class 0xb2, flow label 0x2345 */
+	buf[1] = 0x22;
+	buf[2] = 0x23;
+	buf[3] = 0x45;
+	buf[4] = (uint8_t)(pl >> 8);
+	buf[5] = (uint8_t)pl;
+	buf[6] = 253;
+	buf[7] = 9;
+	memcpy(buf + 8, src, 16);
+	memcpy(buf + 24, esp_vec_inner6_dst, 16);
+	for (i = 0; i < pl; i++)
+		buf[40 + i] = (uint8_t)(i * 5 + pl);
+	return 40 + pl;
+}
+
+static void assert_eth(const struct rte_mbuf *m, bool v6)
+{
+	uint8_t eth[L2] = { 0 };
+
+	eth[12] = v6 ? 0x86 : 0x08;
+	eth[13] = v6 ? 0xdd : 0x00;
+	assert_memory_equal(rte_pktmbuf_mtod(m, const uint8_t *), eth, L2);
+}
+
+/* the outer UDP checksum of an IPv6 NAT-T packet verifies (not 0) */
+static void assert_udp6_ok(const struct rte_mbuf *m)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod(m, const uint8_t *) + L2;
+
+	assert_int_equal(ip[6], IPPROTO_UDP);
+	assert_true(ip[46] != 0 || ip[47] != 0);
+	assert_int_equal(rte_ipv6_udptcp_cksum_verify(
+		(const struct rte_ipv6_hdr *)ip, ip + 40), 0);
+}
+
+static void test_v6_vectors_inb(void **state)
+{
+	unsigned int i;
+
+	for (i = 0; i < NVEC6; i++) {
+		const struct esp6_vector *v = &esp6_vectors[i];
+		struct sa_inb *sa = inb6_new(v);
+		struct rte_mbuf *m = mb_with(v->outer, v->outer_len);
+
+		assert_int_equal(inb_one(sa, m, esp6_off(v)), ESP_DROP_NONE);
+		assert_int_equal(rte_pktmbuf_data_len(m), L2 + v->inner_len);
+		assert_eth(m, v->inner6);
+		assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *) + L2, v->inner,
+				    v->inner_len);
+		assert_int_equal(m->l2_len, L2);
+		assert_int_equal(m->l3_len, v->inner6 ? 40 : 20);
+		assert_true(sa->rw.top == v->seq);
+		assert_true(sa->cnt.packets == 1 && sa->cnt.bytes == v->inner_len);
+		assert_true(sa_peer_port(sa->peer) == 4500);
+		assert_memory_equal(sa->peer6, esp_vec_local6, 16);
+		rte_pktmbuf_free(m);
+		free(sa);
+	}
+}
+
+static void test_v6_vectors_outb(void **state)
+{
+	unsigned int i;
+
+	for (i = 0; i < NVEC6; i++) {
+		const struct esp6_vector *v = &esp6_vectors[i];
+		struct sa_outb *sa = outb6_new(v);
+		struct rte_mbuf *m = outb_one(sa, v->inner, v->inner_len);
+
+		/* the whole packet is scapy's (the generator fixed scapy's
+		 * NAT-T UDP length, and over IPv6 its checksum) */
+		assert_int_equal(rte_pktmbuf_data_len(m), L2 + v->outer_len);
+		assert_eth(m, v->outer6);
+		assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *) + L2, v->outer,
+				    v->outer_len);
+		if (v->outer6 && v->natt)
+			assert_udp6_ok(m);
+		assert_true(sa->seq == v->seq);
+		assert_true(sa->cnt.packets == 1 && sa->cnt.bytes == v->inner_len);
+		rte_pktmbuf_free(m);
+		free(sa);
+	}
+}
+
+/* Both inner families mixed in each burst, 0..1500 bytes of payload, over
+ * every outer family and flag combination (one vector's SA each). */
+static void test_v6_roundtrip(void **state)
+{
+	static uint8_t inner[1600];
+	struct rte_mbuf *mb[ESPGW_MAX_BURST];
+	uint16_t off[ESPGW_MAX_BURST];
+	uint8_t drop[ESPGW_MAX_BURST];
+	uint32_t pl, k, f, len[ESPGW_MAX_BURST];
+
+	for (f = 0; f < 8; f++) {
+		const struct esp6_vector *v = vec6(f & 4, true, f & 2, f & 1);
+		struct sa_inb *in = inb6_new(v);
+		struct sa_outb *out = outb6_new(v);
+
+		for (pl = 0; pl <= 1500; pl += k) {
+			for (k = 0; k < ESPGW_MAX_BURST && pl + k <= 1500; k++) {
+				len[k] = (k + f) & 1 ? make_inner6(inner, pl + k) :
+					 make_inner(inner, IP4(10, 1, 0, 1),
+						    IP4(10, 2, 0, 1), pl + k);
+				mb[k] = mb_with(inner, len[k]);
+				off[k] = esp6_off(v);
+			}
+			assert_int_equal(esp_outb_select(out)(out, eng, ctx, mb,
+							      (uint16_t)k, drop), k);
+			for (k = 0; k < ESPGW_MAX_BURST && pl + k <= 1500; k++) {
+				assert_eth(mb[k], v->outer6);
+				if (v->outer6 && v->natt)
+					assert_udp6_ok(mb[k]);
+			}
+			assert_int_equal(esp_inb_select(in)(in, eng, ctx, mb, off,
+							    (uint16_t)k, drop), k);
+			for (k = 0; k < ESPGW_MAX_BURST && pl + k <= 1500; k++) {
+				bool i6 = (k + f) & 1;
+
+				if (i6)
+					make_inner6(inner, pl + k);
+				else
+					make_inner(inner, IP4(10, 1, 0, 1),
+						   IP4(10, 2, 0, 1), pl + k);
+				assert_int_equal(rte_pktmbuf_data_len(mb[k]), L2 + len[k]);
+				assert_eth(mb[k], i6);
+				assert_memory_equal(rte_pktmbuf_mtod(mb[k], uint8_t *) + L2,
+						    inner, len[k]);
+				rte_pktmbuf_free(mb[k]);
+			}
+		}
+		assert_true(in->rw.top == out->seq);
+		free(in);
+		free(out);
+	}
+}
+
+/* Every byte of the ESP packet (SPI to ICV) changed: refused, window and
+ * binding unchanged; the sequence number may fall out of the window. */
+static void test_v6_forgery(void **state)
+{
+	size_t wsz = replay_window_size_bytes(WIN);
+	uint8_t *win = malloc(wsz);
+	unsigned int i;
+
+	for (i = 0; i < NVEC6; i++) {
+		const struct esp6_vector *v = &esp6_vectors[i];
+		struct sa_inb *sa = inb6_new(v);
+		uint16_t off = esp6_off(v);
+		uint64_t peer = sa->peer;
+		uint32_t b, nb = v->outer_len - (off - L2);
+
+		memcpy(win, &sa->rw, wsz);
+		for (b = 0; b < nb; b++) {
+			struct rte_mbuf *m = mb_with(v->outer, v->outer_len);
+			uint8_t r;
+
+			rte_pktmbuf_mtod(m, uint8_t *)[off + b] ^= (uint8_t)(1u << (b % 8));
+			r = inb_one(sa, m, off);
+			if (b >= 4 && b < 8)
+				assert_true(r == ESP_DROP_AUTH_FAILED ||
+					    r == ESP_DROP_REPLAY_OLD ||
+					    r == ESP_DROP_REPLAY_ZERO);
+			else
+				assert_int_equal(r, ESP_DROP_AUTH_FAILED);
+			assert_memory_equal(win, &sa->rw, wsz);
+			assert_true(sa->peer == peer);
+			assert_memory_equal(sa->peer6, esp_vec_local6, 16);
+			rte_pktmbuf_free(m);
+		}
+		assert_true(sa->cnt.packets == 0);
+		free(sa);
+	}
+	free(win);
+}
+
+/* Every truncation of the IPv6-outer vectors, esp_off not right after the
+ * fixed header, and the header's version and next header. */
+static void test_v6_truncate(void **state)
+{
+	unsigned int i, c;
+	uint32_t t;
+
+	for (i = 0; i < NVEC6; i++) {
+		const struct esp6_vector *v = &esp6_vectors[i];
+		struct sa_inb *sa = inb6_new(v);
+		uint16_t off = esp6_off(v);
+		static const int8_t doff[] = { -8, -4, -1, 1, 4, 8, -20 };
+
+		for (t = 0; t < v->outer_len; t++) {
+			struct rte_mbuf *m = mb_with(v->outer, t);
+			uint8_t r = inb_one(sa, m, off);
+			uint32_t esp = L2 + t > off ? L2 + t - off : 0;
+
+			if (esp < 34)   /* ESP header, IV, trailer, ICV */
+				assert_int_equal(r, ESP_DROP_ESP_SHORT);
+			else if (esp % 4 != 0)
+				assert_int_equal(r, ESP_DROP_ESP_BAD_LEN);
+			else
+				assert_int_equal(r, ESP_DROP_AUTH_FAILED);
+			assert_int_equal(rte_pktmbuf_data_len(m), L2 + t);
+			rte_pktmbuf_free(m);
+		}
+		if (v->outer6) {
+			for (c = 0; c < RTE_DIM(doff); c++) {
+				struct rte_mbuf *m = mb_with(v->outer, v->outer_len);
+
+				assert_int_equal(inb_one(sa, m, (uint16_t)(off + doff[c])),
+						 ESP_DROP_OUTER_MALFORMED);
+				rte_pktmbuf_free(m);
+			}
+			for (c = 0; c < 4; c++) {
+				struct rte_mbuf *m = mb_with(v->outer, v->outer_len);
+				uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *) + L2;
+
+				if (c == 0)
+					ip[0] = 0x46;           /* version 4 */
+				else if (c == 1)
+					ip[6] = v->natt ? 50 : 17;
+				else if (c == 2)
+					ip[6] = 0;              /* hop by hop */
+				else
+					ip[6] = 60;             /* dest. options */
+				assert_int_equal(inb_one(sa, m, off), ESP_DROP_OUTER_MALFORMED);
+				rte_pktmbuf_free(m);
+			}
+		}
+		assert_true(sa->rw.top == v->seq - 10);
+		free(sa);
+	}
+}
+
+static void test_v6_prefix(void **state)
+{
+	static const uint8_t p[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xab, 0xcd, [15] = 0x80 };
+	static const struct { uint8_t byte, xor, len; bool match; } cases[] = {
+		{ 0, 0x00, 0, true }, { 0, 0x80, 0, true }, { 0, 0x80, 1, false },
+		{ 0, 0x01, 7, true }, { 0, 0x01, 8, false }, { 5, 0x01, 47, true },
+		{ 5, 0x01, 48, false }, { 4, 0x08, 36, true }, { 4, 0x08, 37, false },
+		{ 15, 0x01, 127, true }, { 15, 0x01, 128, false },
+		{ 15, 0x01, 200, false }, { 15, 0x00, 128, true },
+		{ 15, 0x80, 120, true }, { 15, 0x80, 121, false },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		uint8_t a[16];
+
+		memcpy(a, p, 16);
+		a[cases[i].byte] ^= cases[i].xor;
+		assert_int_equal(esp_prefix6_match(a, p, cases[i].len), cases[i].match);
+	}
+}
+
+/* sel6 over the inner IPv6 addresses, sel_families for each family;
+ * sel_families 0 is IPv4 only (SAs made before IPv6). */
+static void test_v6_selector(void **state)
+{
+	const struct esp6_vector *v6 = vec6(true, true, false, false);
+	const struct esp6_vector *v4 = vec6(true, false, false, false);
+	static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 1 };
+	static const struct {
+		bool inner6;
+		uint8_t fam, src_len, dst_len, src_xor, dst_xor, want;
+	} cases[] = {
+		{ true, 3, 48, 128, 0, 0, ESP_DROP_NONE },
+		{ true, 2, 0, 0, 0, 0, ESP_DROP_NONE },
+		{ true, 2, 48, 0, 0x01, 0, ESP_DROP_SELECTOR_MISMATCH },
+		{ true, 2, 47, 0, 0x01, 0, ESP_DROP_NONE },
+		{ true, 2, 0, 128, 0, 0x80, ESP_DROP_SELECTOR_MISMATCH },
+		{ true, 2, 0, 120, 0, 0x80, ESP_DROP_NONE },
+		{ true, 0, 0, 0, 0, 0, ESP_DROP_SELECTOR_MISMATCH },
+		{ true, 1, 0, 0, 0, 0, ESP_DROP_SELECTOR_MISMATCH },
+		{ false, 0, 0, 0, 0, 0, ESP_DROP_NONE },
+		{ false, 1, 0, 0, 0, 0, ESP_DROP_NONE },
+		{ false, 3, 0, 0, 0, 0, ESP_DROP_NONE },
+		{ false, 2, 0, 0, 0, 0, ESP_DROP_SELECTOR_MISMATCH },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		const struct esp6_vector *v = cases[i].inner6 ? v6 : v4;
+		struct sa_inb *sa = inb6_new(v);
+		struct rte_mbuf *m = mb_with(v->outer, v->outer_len);
+
+		sa->sel_families = cases[i].fam;
+		memcpy(sa->sel6.src, src, 16);
+		sa->sel6.src[5] ^= cases[i].src_xor;
+		memcpy(sa->sel6.dst, esp_vec_inner6_dst, 16);
+		sa->sel6.dst[15] ^= cases[i].dst_xor;
+		sa->sel6.src_len = cases[i].src_len;
+		sa->sel6.dst_len = cases[i].dst_len;
+		assert_int_equal(inb_one(sa, m, esp6_off(v)), cases[i].want);
+		/* authenticated: the window moved either way */
+		assert_true(sa->rw.top == v->seq);
+		rte_pktmbuf_free(m);
+		free(sa);
+	}
+	/* an IPv4-only SA of before: sel_families 0, v4 in v4 as always */
+	{
+		const struct esp_vector *w = &esp_vectors[0];
+		struct sa_inb *sa = inb_new(w);
+		struct rte_mbuf *m = mb_with(w->outer, w->outer_len);
+
+		assert_int_equal(sa->sel_families, 0);
+		assert_int_equal(inb_one(sa, m, esp_off_of(w)), ESP_DROP_NONE);
+		rte_pktmbuf_free(m);
+		sa->sel_families = SA_SEL_V6;
+		rw_reset(sa, w->seq);
+		m = mb_with(w->outer, w->outer_len);
+		assert_int_equal(inb_one(sa, m, esp_off_of(w)), ESP_DROP_SELECTOR_MISMATCH);
+		rte_pktmbuf_free(m);
+		free(sa);
+	}
+}
+
+/* set the IPv6 outer source address and UDP source port */
+static void set_src6(struct rte_mbuf *m, uint8_t last, uint16_t port)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *) + L2;
+	rte_be16_t s = rte_cpu_to_be_16(port);
+
+	memcpy(p + 8, esp_vec_nat_pub6, 16);
+	p[23] = last;
+	memcpy(p + 40, &s, 2);
+}
+
+/* NAT-T over IPv6: the binding moves only for an authentic, new packet */
+static void test_v6_natt_rebind(void **state)
+{
+	const struct esp6_vector *v = vec6(true, true, true, true);
+	struct sa_inb *in = inb6_new(v);
+	uint64_t home = in->peer;
+	uint16_t off = esp6_off(v);
+	struct rte_mbuf *a = mb_with(v->outer, v->outer_len);
+	struct rte_mbuf *b = mb_with(v->outer, v->outer_len);
+	struct rte_mbuf *a2 = mb_with(v->outer, v->outer_len);
+	uint8_t want[16];
+
+	memcpy(want, esp_vec_nat_pub6, 16);
+	want[15] = 0x77;
+	set_src6(b, 0x99, 6000);
+	rte_pktmbuf_mtod(b, uint8_t *)[rte_pktmbuf_data_len(b) - 1] ^= 0x80;
+	assert_int_equal(inb_one(in, b, off), ESP_DROP_AUTH_FAILED);
+	assert_true(in->peer == home);
+	assert_memory_equal(in->peer6, esp_vec_local6, 16);
+	set_src6(a, 0x77, 4600);
+	assert_int_equal(inb_one(in, a, off), ESP_DROP_NONE);
+	assert_memory_equal(in->peer6, want, 16);
+	assert_int_equal(sa_peer_port(in->peer), 4600);
+	assert_true(sa_peer_addr(in->peer) == sa_peer_addr(home));
+	set_src6(a2, 0x66, 4700);
+	assert_int_equal(inb_one(in, a2, off), ESP_DROP_REPLAY_DUP);
+	assert_memory_equal(in->peer6, want, 16);
+	assert_int_equal(sa_peer_port(in->peer), 4600);
+	/* same address, only the port changes: moves too */
+	in->rw.top = v->seq - 10;
+	memset(in->rw.bmp, 0, (in->rw.mask + 1) * sizeof(uint64_t));
+	rte_pktmbuf_free(a2);
+	a2 = mb_with(v->outer, v->outer_len);
+	set_src6(a2, 0x77, 4800);
+	assert_int_equal(inb_one(in, a2, off), ESP_DROP_NONE);
+	assert_memory_equal(in->peer6, want, 16);
+	assert_int_equal(sa_peer_port(in->peer), 4800);
+	rte_pktmbuf_free(a);
+	rte_pktmbuf_free(b);
+	rte_pktmbuf_free(a2);
+	free(in);
+}
+
+/* ESP over IPv6 (NAT-T: UDP 4500 -> 4500, checksum 0, not verified),
+ * encrypting @p pt with the engine directly (no ESN). */
+static struct rte_mbuf *craft6(const struct sa_outb *sa, uint32_t seq,
+			       const uint8_t *pt, uint32_t ptlen, bool natt)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint32_t u = natt ? 8 : 0, olen = 40 + u + 16 + ptlen + ESP_ICV_LEN;
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(L2 + olen));
+	uint8_t *esp = p + L2 + 40 + u, nonce[AEAD_IV_LEN];
+	rte_be32_t w;
+	uint64_t iv = rte_cpu_to_be_64(seq);
+	struct aead_op op;
+	bool ok;
+
+	memset(p, 0, L2 + 40 + u);
+	p[12] = 0x86;
+	p[13] = 0xdd;
+	p[L2] = 0x60;
+	p[L2 + 4] = (uint8_t)((olen - 40) >> 8);
+	p[L2 + 5] = (uint8_t)(olen - 40);
+	p[L2 + 6] = natt ? IPPROTO_UDP : IPPROTO_ESP;
+	p[L2 + 7] = 64;
+	memcpy(p + L2 + 8, esp_vec_local6, 16);
+	memcpy(p + L2 + 24, esp_vec_peer6, 16);
+	if (natt) {
+		p[L2 + 40] = 0x11;
+		p[L2 + 41] = 0x94;
+		p[L2 + 42] = 0x11;
+		p[L2 + 43] = 0x94;
+		p[L2 + 44] = (uint8_t)((olen - 40) >> 8);
+		p[L2 + 45] = (uint8_t)(olen - 40);
+	}
+	w = rte_cpu_to_be_32(sa->spi);
+	memcpy(esp, &w, 4);
+	w = rte_cpu_to_be_32(seq);
+	memcpy(esp + 4, &w, 4);
+	memcpy(esp + 8, &iv, 8);
+	memcpy(esp + 16, pt, ptlen);
+	memcpy(nonce, sa->salt, 4);
+	memcpy(nonce + 4, &iv, 8);
+	op = (struct aead_op){ .key = &sa->key, .iv = nonce, .aad = esp,
+			       .aad_len = 8, .data = esp + 16, .len = ptlen,
+			       .tag = esp + 16 + ptlen };
+	assert_int_equal(eng->encrypt_burst(ctx, &op, 1, &ok), 1);
+	return m;
+}
+
+/* Tunnel over IPv6: next header against the inner packet, after the ICV. */
+static void test_v6_inner(void **state)
+{
+	const struct esp6_vector *v = vec6(true, true, false, false);
+	struct sa_outb *out = outb6_new(v);
+	struct sa_inb *in = inb6_new(v);
+	static const struct {
+		uint8_t six, nh;
+		int8_t len_delta;
+		uint8_t ver, want;
+	} cases[] = {
+		{ 1, 41, 0, 6, ESP_DROP_NONE },
+		{ 0, 4, 0, 4, ESP_DROP_NONE },
+		{ 1, 41, 1, 6, ESP_DROP_INNER_MALFORMED },
+		{ 1, 41, -1, 6, ESP_DROP_INNER_MALFORMED },
+		{ 1, 41, 0, 4, ESP_DROP_INNER_MALFORMED },
+		{ 0, 41, 0, 4, ESP_DROP_INNER_MALFORMED },  /* IPv4 as 41 */
+		{ 1, 4, 0, 6, ESP_DROP_INNER_MALFORMED },   /* IPv6 as 4 */
+		{ 1, 6, 0, 6, ESP_DROP_BAD_NEXT_HEADER },
+		{ 1, 59, 0, 6, ESP_DROP_DUMMY },
+		{ 2, 41, 0, 6, ESP_DROP_INNER_MALFORMED },  /* 38 bytes */
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		uint8_t buf[128];
+		uint32_t len, pad;
+		struct rte_mbuf *m;
+
+		if (cases[i].six == 2) {
+			len = make_inner6(buf, 0) - 2;
+		} else if (cases[i].six) {
+			len = make_inner6(buf, 30);
+			buf[5] = (uint8_t)(buf[5] + cases[i].len_delta);
+			buf[0] = (uint8_t)((buf[0] & 0x0f) | cases[i].ver << 4);
+		} else {
+			len = make_inner(buf, IP4(10, 1, 0, 1), IP4(10, 2, 0, 1), 30);
+		}
+		pad = -(len + 2) & 3;
+		memset(buf + len, 0, pad);
+		for (uint32_t k = 0; k < pad; k++)
+			buf[len + k] = (uint8_t)(k + 1);
+		buf[len + pad] = (uint8_t)pad;
+		buf[len + pad + 1] = cases[i].nh;
+		m = craft6(out, (uint32_t)v->seq + i, buf, len + pad + 2, false);
+		assert_int_equal(inb_one(in, m, L2 + 40), cases[i].want);
+		if (cases[i].want == ESP_DROP_NONE) {
+			assert_eth(m, cases[i].six);
+			assert_int_equal(rte_pktmbuf_data_len(m), L2 + len);
+			assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *) + L2, buf, len);
+		}
+		rte_pktmbuf_free(m);
+	}
+	free(in);
+	free(out);
+}
+
+static uint8_t outb_drop(struct sa_outb *sa, struct rte_mbuf *m)
+{
+	struct rte_mbuf *mb[1] = { m };
+	uint8_t drop[1] = { 0xff };
+
+	return esp_outb_select(sa)(sa, eng, ctx, mb, 1, drop) == 1 ?
+		ESP_DROP_NONE : drop[0];
+}
+
+/* Tunnel outbound: inner family by the version, its length; too big. */
+static void test_v6_outb_refuse(void **state)
+{
+	const struct esp6_vector *v = vec6(true, true, true, false);
+	struct sa_outb *out = outb6_new(v);
+	uint8_t buf[1600];
+	uint32_t len, olen;
+	struct rte_mbuf *m;
+	const uint8_t *ip;
+
+	len = make_inner6(buf, 100);
+	buf[0] = 0x5b;
+	m = mb_with(buf, len);
+	assert_int_equal(outb_drop(out, m), ESP_DROP_INNER_MALFORMED);
+	rte_pktmbuf_free(m);
+	len = make_inner6(buf, 100);
+	m = mb_with(buf, len - 1);
+	assert_int_equal(outb_drop(out, m), ESP_DROP_INNER_MALFORMED);
+	rte_pktmbuf_free(m);
+	m = mb_with(buf, 39);
+	assert_int_equal(outb_drop(out, m), ESP_DROP_INNER_MALFORMED);
+	rte_pktmbuf_free(m);
+	assert_true(out->seq == v->seq - 1);
+	/* 40 + 8 + 16 + 1440 + 2 (pad) + 2 + 16 = 1524 */
+	len = make_inner6(buf, 1400);
+	olen = 40 + 8 + 16 + len + 2 + 2 + 16;
+	out->mtu = (uint16_t)(olen - 1);
+	m = mb_with(buf, len);
+	assert_int_equal(outb_drop(out, m), ESP_DROP_TOO_BIG);
+	assert_int_equal(rte_pktmbuf_data_len(m), L2 + len);
+	assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *) + L2, buf, len);
+	out->mtu = (uint16_t)olen;
+	assert_int_equal(outb_drop(out, m), ESP_DROP_NONE);
+	assert_int_equal(rte_pktmbuf_data_len(m), L2 + olen);
+	ip = rte_pktmbuf_mtod(m, const uint8_t *) + L2;
+	/* traffic class of the inner (0xb2), flow label 0, hop limit 64 */
+	assert_int_equal(ip[0], 0x6b);
+	assert_int_equal(ip[1], 0x20);
+	assert_int_equal(ip[2] | ip[3], 0);
+	assert_int_equal(ip[4] << 8 | ip[5], olen - 40);
+	assert_int_equal(ip[7], 64);
+	assert_memory_equal(ip + 8, esp_vec_local6, 16);
+	assert_memory_equal(ip + 24, esp_vec_peer6, 16);
+	assert_int_equal(ip[44] << 8 | ip[45], olen - 40);
+	assert_udp6_ok(m);
+	rte_pktmbuf_free(m);
+	free(out);
+}
+
+/* ---- transport over IPv6 ----------------------------------------------- */
+
+static struct sa_inb *trs6_inb_new(const struct esp_trs_vector *t)
+{
+	struct sa_inb *sa = trs_inb_new(t);
+
+	sa->flags |= SA_F_OUTER_V6;
+	sa->sel_families = SA_SEL_V6;
+	memcpy(sa->local6, esp_vec_peer6, 16);
+	memcpy(sa->peer6, esp_vec_local6, 16);
+	return sa;
+}
+
+static struct sa_outb *trs6_outb_new(const struct esp_trs_vector *t)
+{
+	struct sa_outb *sa = trs_outb_new(t);
+
+	sa->flags |= SA_F_OUTER_V6;
+	memcpy(sa->local6, esp_vec_local6, 16);
+	memcpy(sa->peer6, esp_vec_peer6, 16);
+	return sa;
+}
+
+static const struct esp_trs_vector *trs6_vec(bool natt, bool esn, uint32_t proto)
+{
+	unsigned int i;
+
+	for (i = 0; i < NTRS6; i++)
+		if (esp_trs6_vectors[i].natt == natt && esp_trs6_vectors[i].esn == esn &&
+		    (proto == 0 || esp_trs6_vectors[i].proto == proto))
+			return &esp_trs6_vectors[i];
+	fail();
+	return NULL;
+}
+
+/* the TCP, UDP or ICMPv6 checksum of an IPv6 packet verifies */
+static void assert_l4_cksum6_ok(const uint8_t *ip)
+{
+	const struct rte_ipv6_hdr *h = (const struct rte_ipv6_hdr *)ip;
+
+	if (h->proto == IPPROTO_UDP || h->proto == IPPROTO_TCP ||
+	    h->proto == IPPROTO_ICMPV6)
+		assert_int_equal(rte_ipv6_udptcp_cksum_verify(h, ip + 40), 0);
+}
+
+static void test_trs6_vectors(void **state)
+{
+	unsigned int i;
+
+	for (i = 0; i < NTRS6; i++) {
+		const struct esp_trs_vector *t = &esp_trs6_vectors[i];
+		struct sa_inb *in = trs6_inb_new(t);
+		struct sa_outb *out = trs6_outb_new(t);
+		struct rte_mbuf *m = mb_with(t->rx, t->rx_len);
+		const uint8_t *p;
+
+		assert_int_equal(inb_one(in, m, (uint16_t)(L2 + 40 + (t->natt ? 8 : 0))),
+				 ESP_DROP_NONE);
+		p = rte_pktmbuf_mtod(m, const uint8_t *);
+		assert_int_equal(rte_pktmbuf_data_len(m), L2 + t->dec_len);
+		assert_int_equal(rte_pktmbuf_pkt_len(m), L2 + t->dec_len);
+		assert_int_equal(m->l2_len, L2);
+		assert_int_equal(m->l3_len, 40);
+		assert_eth(m, true);
+		assert_memory_equal(p + L2, t->dec, t->dec_len);
+		if (t->natt)
+			assert_l4_cksum6_ok(p + L2);
+		assert_true(in->rw.top == t->seq);
+		assert_true(in->cnt.packets == 1 && in->cnt.bytes == t->dec_len);
+		if (t->natt) {
+			assert_memory_equal(in->peer6, esp_vec_nat_pub6, 16);
+			assert_int_equal(sa_peer_port(in->peer), ESP_VEC_NAT_PORT);
+		}
+		rte_pktmbuf_free(m);
+		m = outb_one(out, t->plain, t->plain_len);
+		p = rte_pktmbuf_mtod(m, const uint8_t *);
+		assert_int_equal(rte_pktmbuf_data_len(m), L2 + t->esp_len);
+		assert_eth(m, true);
+		assert_memory_equal(p + L2, t->esp, t->esp_len);
+		if (t->natt)
+			assert_udp6_ok(m);
+		assert_true(out->seq == t->seq);
+		assert_true(out->cnt.packets == 1 && out->cnt.bytes == t->plain_len);
+		rte_pktmbuf_free(m);
+		free(in);
+		free(out);
+	}
+}
+
+/* transport IPv6 plain packet esp_vec_local6 -> esp_vec_peer6: UDP with
+ * its checksum from 8 bytes of payload on, next header 253 below */
+static uint32_t make_trs6(uint8_t *buf, uint32_t pl)
+{
+	uint32_t i;
+	rte_be16_t ck;
+
+	memset(buf, 0, 40);
+	buf[0] = 0x60;
+	buf[1] = 0x01;
+	buf[2] = 0x23;
+	buf[3] = 0x45;
+	buf[4] = (uint8_t)(pl >> 8);
+	buf[5] = (uint8_t)pl;
+	buf[6] = pl >= 8 ? IPPROTO_UDP : IPPROTO_PIM;  /* no checksum to fix */
+	buf[7] = 17;
+	memcpy(buf + 8, esp_vec_local6, 16);
+	memcpy(buf + 24, esp_vec_peer6, 16);
+	for (i = 0; i < pl; i++)
+		buf[40 + i] = (uint8_t)(i * 13 + pl);
+	if (pl >= 8) {
+		struct rte_udp_hdr u = { .src_port = rte_cpu_to_be_16(7),
+			.dst_port = rte_cpu_to_be_16(9),
+			.dgram_len = rte_cpu_to_be_16((uint16_t)pl) };
+
+		memcpy(buf + 40, &u, sizeof(u));
+		ck = rte_ipv6_udptcp_cksum((const struct rte_ipv6_hdr *)buf, buf + 40);
+		memcpy(buf + 46, &ck, 2);
+	}
+	return 40 + pl;
+}
+
+static void test_trs6_roundtrip(void **state)
+{
+	static uint8_t plain[1600];
+	struct rte_mbuf *mb[ESPGW_MAX_BURST];
+	uint16_t off[ESPGW_MAX_BURST];
+	uint8_t drop[ESPGW_MAX_BURST];
+	uint32_t pl, k, f, len[ESPGW_MAX_BURST];
+
+	for (f = 0; f < 4; f++) {
+		const struct esp_trs_vector *t = trs6_vec(f & 1, f >> 1, 0);
+		struct sa_inb *in = trs6_inb_new(t);
+		struct sa_outb *out = trs6_outb_new(t);
+
+		for (pl = 0; pl <= 1500; pl += k) {
+			for (k = 0; k < ESPGW_MAX_BURST && pl + k <= 1500; k++) {
+				len[k] = make_trs6(plain, pl + k);
+				mb[k] = mb_with(plain, len[k]);
+				off[k] = (uint16_t)(L2 + 40 + (t->natt ? 8 : 0));
+			}
+			assert_int_equal(esp_outb_select(out)(out, eng, ctx, mb,
+							      (uint16_t)k, drop), k);
+			if (t->natt)
+				for (k = 0; k < ESPGW_MAX_BURST && pl + k <= 1500; k++)
+					assert_udp6_ok(mb[k]);
+			assert_int_equal(esp_inb_select(in)(in, eng, ctx, mb, off,
+							    (uint16_t)k, drop), k);
+			for (k = 0; k < ESPGW_MAX_BURST && pl + k <= 1500; k++) {
+				make_trs6(plain, pl + k);
+				assert_int_equal(rte_pktmbuf_data_len(mb[k]), L2 + len[k]);
+				assert_int_equal(mb[k]->l3_len, 40);
+				assert_memory_equal(rte_pktmbuf_mtod(mb[k], uint8_t *) + L2,
+						    plain, len[k]);
+				rte_pktmbuf_free(mb[k]);
+			}
+		}
+		assert_true(in->rw.top == out->seq);
+		free(in);
+		free(out);
+	}
+}
+
+/* Outbound transport over IPv6: extension headers refused, the packet as
+ * it was; inconsistent packets; NAT-T destination and UDP checksum. */
+static void test_trs6_outb_refuse(void **state)
+{
+	static const uint8_t ext[] = { 0, 43, 44, 60, 51, 135, 139, 140, 253, 254 };
+	const struct esp_trs_vector *t = trs6_vec(true, false, 0);
+	struct sa_outb *out = trs6_outb_new(t);
+	uint8_t plain[256];
+	uint32_t len = make_trs6(plain, 60), i;
+	struct rte_mbuf *m;
+	const uint8_t *ip;
+
+	for (i = 0; i < RTE_DIM(ext); i++) {
+		plain[6] = ext[i];
+		m = mb_with(plain, len);
+		assert_int_equal(outb_drop(out, m), ESP_DROP_V6_EXT_HDR);
+		assert_int_equal(m->data_off, RTE_PKTMBUF_HEADROOM);
+		assert_int_equal(rte_pktmbuf_data_len(m), L2 + len);
+		assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *) + L2, plain, len);
+		rte_pktmbuf_free(m);
+	}
+	assert_true(out->seq == t->seq - 1);
+	assert_string_equal(esp_drop_names[ESP_DROP_V6_EXT_HDR], "v6_ext_hdr");
+	len = make_trs6(plain, 60);
+	m = mb_with(plain, len - 1);
+	assert_int_equal(outb_drop(out, m), ESP_DROP_INNER_MALFORMED);
+	rte_pktmbuf_free(m);
+	m = mb_with(plain, 39);
+	assert_int_equal(outb_drop(out, m), ESP_DROP_INNER_MALFORMED);
+	rte_pktmbuf_free(m);
+	/* an IPv4 packet on an IPv6 transport SA */
+	len = make_trs(plain, 40, false);
+	m = mb_with(plain, len);
+	assert_int_equal(outb_drop(out, m), ESP_DROP_INNER_MALFORMED);
+	rte_pktmbuf_free(m);
+	assert_true(out->seq == t->seq - 1);
+	/* NAT-T: destination = peer6, source kept, UDP to the peer's port */
+	memcpy(out->peer6, esp_vec_nat_pub6, 16);
+	out->peer = sa_peer_pack(0, ESP_VEC_NAT_PORT);
+	len = make_trs6(plain, 60);
+	m = mb_with(plain, len);
+	assert_int_equal(outb_drop(out, m), ESP_DROP_NONE);
+	ip = rte_pktmbuf_mtod(m, const uint8_t *) + L2;
+	assert_memory_equal(ip, plain, 4);      /* version, class, flow */
+	assert_int_equal(ip[6], IPPROTO_UDP);
+	assert_int_equal(ip[7], 17);
+	assert_memory_equal(ip + 8, esp_vec_local6, 16);
+	assert_memory_equal(ip + 24, esp_vec_nat_pub6, 16);
+	assert_int_equal(ip[40] << 8 | ip[41], 4500);
+	assert_int_equal(ip[42] << 8 | ip[43], ESP_VEC_NAT_PORT);
+	assert_udp6_ok(m);
+	rte_pktmbuf_free(m);
+	/* too big against the SA MTU: 40 + 8 + 16 + 60 + 2 + 2 + 16 = 144 */
+	out->mtu = 143;
+	m = mb_with(plain, len);
+	assert_int_equal(outb_drop(out, m), ESP_DROP_TOO_BIG);
+	assert_memory_equal(rte_pktmbuf_mtod(m, uint8_t *) + L2, plain, len);
+	out->mtu = 144;
+	assert_int_equal(outb_drop(out, m), ESP_DROP_NONE);
+	assert_int_equal(rte_pktmbuf_data_len(m), L2 + 144);
+	rte_pktmbuf_free(m);
+	free(out);
+}
+
+/* Inbound transport over IPv6: trailer and next header, the NAT-T
+ * checksum fix (UDP 0 computed, ICMPv6, short headers), esp_off, the
+ * header's version and next header, selector, every truncation. */
+static void test_trs6_inb(void **state)
+{
+	static const struct {
+		uint8_t natt, pl, npad, nh, want;
+	} cases[] = {
+		{ 0, 22, 0, 58, ESP_DROP_NONE },
+		{ 0, 22, 0, 4, ESP_DROP_BAD_NEXT_HEADER },
+		{ 0, 22, 0, 41, ESP_DROP_BAD_NEXT_HEADER },
+		{ 0, 22, 0, 59, ESP_DROP_DUMMY },
+		{ 0, 10, 0, 6, ESP_DROP_NONE },          /* short TCP: not ours */
+		{ 1, 10, 0, 6, ESP_DROP_INNER_MALFORMED },
+		{ 1, 7, 3, 17, ESP_DROP_INNER_MALFORMED },
+		{ 1, 3, 3, 58, ESP_DROP_INNER_MALFORMED },
+		{ 1, 4, 2, 58, ESP_DROP_NONE },
+		{ 1, 8, 2, 17, ESP_DROP_NONE },          /* UDP checksum 0 */
+		{ 1, 20, 2, 6, ESP_DROP_NONE },
+		{ 1, 30, 0, 58, ESP_DROP_NONE },
+		{ 1, 22, 0, 253, ESP_DROP_NONE },        /* nothing to fix */
+	};
+	unsigned int i;
+	uint32_t tr;
+
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		const struct esp_trs_vector *t = trs6_vec(cases[i].natt, false, 0);
+		struct sa_outb *out = trs6_outb_new(t);
+		struct sa_inb *in = trs6_inb_new(t);
+		uint8_t buf[64];
+		uint32_t pl = cases[i].pl, k, np = cases[i].npad;
+		struct rte_mbuf *m;
+		const uint8_t *ip;
+
+		for (k = 0; k < pl; k++)
+			buf[k] = (uint8_t)(0x31 * k + i);
+		if (cases[i].nh == 17 && pl >= 8) {
+			buf[4] = 0;
+			buf[5] = pl;
+			buf[6] = buf[7] = 0;
+		}
+		for (k = 0; k < np; k++)
+			buf[pl + k] = (uint8_t)(k + 1);
+		buf[pl + np] = (uint8_t)np;
+		buf[pl + np + 1] = cases[i].nh;
+		m = craft6(out, (uint32_t)t->seq, buf, pl + np + 2, cases[i].natt);
+		assert_int_equal(inb_one(in, m, (uint16_t)(L2 + 40 + (cases[i].natt ? 8 : 0))),
+				 cases[i].want);
+		if (cases[i].want == ESP_DROP_NONE) {
+			ip = rte_pktmbuf_mtod(m, const uint8_t *) + L2;
+			assert_int_equal(rte_pktmbuf_data_len(m), L2 + 40 + pl);
+			assert_int_equal(ip[6], cases[i].nh);
+			assert_int_equal(ip[4] << 8 | ip[5], pl);
+			assert_eth(m, true);
+			if (cases[i].natt)
+				assert_l4_cksum6_ok(ip);
+			else
+				assert_memory_equal(ip + 40, buf, pl);
+		}
+		rte_pktmbuf_free(m);
+		free(in);
+		free(out);
+	}
+	/* esp_off, version, next header; selector and family */
+	for (i = 0; i < 8; i++) {
+		const struct esp_trs_vector *t = trs6_vec(i & 1, false, 0);
+		struct sa_inb *in = trs6_inb_new(t);
+		struct rte_mbuf *m = mb_with(t->rx, t->rx_len);
+		uint16_t off = (uint16_t)(L2 + 40 + (t->natt ? 8 : 0));
+		uint8_t *ip = rte_pktmbuf_mtod(m, uint8_t *) + L2, want;
+
+		want = ESP_DROP_OUTER_MALFORMED;
+		if (i / 2 == 0)
+			off = (uint16_t)(off + 8);
+		else if (i / 2 == 1)
+			ip[0] = 0x45;
+		else if (i / 2 == 2)
+			ip[6] = 43;
+		else {
+			in->sel_families = 0;   /* IPv4 only */
+			want = ESP_DROP_SELECTOR_MISMATCH;
+		}
+		assert_int_equal(inb_one(in, m, off), want);
+		rte_pktmbuf_free(m);
+		free(in);
+	}
+	{
+		const struct esp_trs_vector *t = trs6_vec(false, false, 0);
+		struct sa_inb *in = trs6_inb_new(t);
+		static const uint8_t pfx[16] = { 0x20, 0x01, 0x0d, 0xb8, 0xff, 0xff };
+		struct rte_mbuf *m = mb_with(t->rx, t->rx_len);
+
+		memcpy(in->sel6.dst, pfx, 16);
+		in->sel6.dst_len = 32;
+		in->sel6.dst[3] ^= 1;
+		assert_int_equal(inb_one(in, m, L2 + 40), ESP_DROP_SELECTOR_MISMATCH);
+		rte_pktmbuf_free(m);
+		in->sel6.dst[3] ^= 1;
+		rw_reset(in, t->seq);
+		m = mb_with(t->rx, t->rx_len);
+		assert_int_equal(inb_one(in, m, L2 + 40), ESP_DROP_NONE);
+		rte_pktmbuf_free(m);
+		free(in);
+	}
+	for (i = 0; i < NTRS6; i += 5) {
+		const struct esp_trs_vector *t = &esp_trs6_vectors[i];
+		struct sa_inb *sa = trs6_inb_new(t);
+		uint16_t off = (uint16_t)(L2 + 40 + (t->natt ? 8 : 0));
+
+		for (tr = 0; tr < t->rx_len; tr++) {
+			struct rte_mbuf *m = mb_with(t->rx, tr);
+			uint8_t r = inb_one(sa, m, off);
+			uint32_t esp = L2 + tr > off ? L2 + tr - off : 0;
+
+			if (esp < 34)   /* ESP header, IV, trailer, ICV */
+				assert_int_equal(r, ESP_DROP_ESP_SHORT);
+			else if (esp % 4 != 0)
+				assert_int_equal(r, ESP_DROP_ESP_BAD_LEN);
+			else
+				assert_int_equal(r, ESP_DROP_AUTH_FAILED);
+			rte_pktmbuf_free(m);
+		}
+		assert_true(sa->rw.top == t->seq - 10);
+		free(sa);
+	}
+}
+
 static void test_names(void **state)
 {
 	unsigned int i;
@@ -1245,6 +2219,20 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_trs_natt_rebind, test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_trs_outb_refuse, test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_trs_natt_dst, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_v6_vectors_inb, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_v6_vectors_outb, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_v6_roundtrip, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_v6_forgery, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_v6_truncate, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_v6_prefix, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_v6_selector, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_v6_natt_rebind, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_v6_inner, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_v6_outb_refuse, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs6_vectors, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs6_roundtrip, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs6_outb_refuse, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_trs6_inb, test_setup, test_teardown),
 	};
 	static const char *const engines[] = { "ipsec-mb", "openssl" };
 	char name[64];
