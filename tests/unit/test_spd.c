@@ -4,8 +4,11 @@
  * and ties, prefix lengths 0..32, port range edges, protocol any/specific,
  * fragments, IP options, malformed packets, rule validation), then a seeded
  * random check of spd_lookup_burst() against a naive linear first-match
- * (after wg selftest/allowedips.c).
+ * (after wg selftest/allowedips.c). Then the same for IPv6 (prefix lengths
+ * 0..128, extension headers, short and odd packets) and for both families
+ * in one builder and one burst, with its own random check.
  */
+#include <arpa/inet.h>
 #include <inttypes.h>
 #include <netinet/in.h>
 #include <setjmp.h>
@@ -720,6 +723,823 @@ static void test_spd_random(void **state)
 	assert_true(rte_mempool_full(pool));
 }
 
+/* ---- IPv6 and mixed families -------------------------------------------- */
+
+struct pkt6 {
+	uint8_t src[16], dst[16];
+	uint8_t nh;             /* next header */
+	uint16_t sport, dport;  /* written right after the fixed header */
+	int16_t trunc;          /* >0: cut the packet to this many bytes after l3 */
+	uint8_t version;        /* 0 means 6 */
+	uint8_t split;          /* >0: second segment starts this far into l3 */
+};
+
+enum { V6_LEN = 40 + 8 };
+
+/* Write p into m at off: IPv6 fixed header, then 8 bytes that read as
+ * ports whatever the next header says (so a wrong walk would show). */
+static void pkt6_fill(struct rte_mbuf *m, const struct pkt6 *p, uint16_t off)
+{
+	uint16_t len = off + V6_LEN;
+	struct rte_ipv6_hdr *ip;
+	uint8_t *d;
+
+	rte_pktmbuf_reset(m);
+	d = (uint8_t *)rte_pktmbuf_append(m, len);
+	assert_non_null(d);
+	memset(d, 0xee, off);
+	ip = (struct rte_ipv6_hdr *)(d + off);
+	ip->vtc_flow = rte_cpu_to_be_32((uint32_t)(p->version != 0 ? p->version : 6) << 28 |
+					0x0badc0deu >> 4);
+	ip->payload_len = rte_cpu_to_be_16(8);
+	ip->proto = p->nh;
+	ip->hop_limits = 64;
+	memcpy(ip->src_addr, p->src, 16);
+	memcpy(ip->dst_addr, p->dst, 16);
+	d += off + 40;
+	d[0] = (uint8_t)(p->sport >> 8);
+	d[1] = (uint8_t)p->sport;
+	d[2] = (uint8_t)(p->dport >> 8);
+	d[3] = (uint8_t)p->dport;
+	memset(d + 4, 0x5a, 4);
+	if (p->trunc > 0)
+		assert_int_equal(rte_pktmbuf_trim(m, (uint16_t)(len - off - p->trunc)), 0);
+}
+
+/* Like pkt6_fill, then move everything from off + p->split on into a
+ * second segment. */
+static struct rte_mbuf *pkt6_alloc(const struct pkt6 *p, uint16_t off)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool), *m2;
+	uint16_t cut = off + p->split, tail;
+	uint8_t *d;
+
+	assert_non_null(m);
+	pkt6_fill(m, p, off);
+	if (p->split == 0 || cut >= m->data_len)
+		return m;
+	m2 = rte_pktmbuf_alloc(pool);
+	assert_non_null(m2);
+	tail = (uint16_t)(m->data_len - cut);
+	d = (uint8_t *)rte_pktmbuf_append(m2, tail);
+	assert_non_null(d);
+	memcpy(d, rte_pktmbuf_mtod_offset(m, uint8_t *, cut), tail);
+	assert_int_equal(rte_pktmbuf_trim(m, tail), 0);
+	assert_int_equal(rte_pktmbuf_chain(m, m2), 0);
+	assert_int_equal(m->nb_segs, 2);
+	return m;
+}
+
+static uint32_t lookup6(const struct spd *s, const struct pkt6 *p)
+{
+	struct rte_mbuf *m = pkt6_alloc(p, L3_OFF);
+	uint16_t off = L3_OFF;
+	uint32_t r = 0xdeadbeef;
+
+	spd_lookup_burst(s, &m, &off, 1, &r);
+	rte_pktmbuf_free(m);
+	return r;
+}
+
+/* A packet of exactly these len bytes at l3 offset off. */
+static uint32_t lookup_raw(const struct spd *s, const void *bytes, uint16_t len, uint16_t off)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint32_t r = 0xdeadbeef;
+	uint8_t *d;
+
+	assert_non_null(m);
+	d = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(L3_OFF + len));
+	assert_non_null(d);
+	memset(d, 0xee, L3_OFF);
+	memcpy(d + L3_OFF, bytes, len);
+	spd_lookup_burst(s, &m, &off, 1, &r);
+	rte_pktmbuf_free(m);
+	return r;
+}
+
+static void a6(uint8_t a[16], const char *str)
+{
+	assert_int_equal(inet_pton(AF_INET6, str, a), 1);
+}
+
+/* Flip bit i of a, 0 being the most significant bit of a[0]. */
+static void flip6(uint8_t a[16], unsigned int i)
+{
+	a[i / 8] ^= (uint8_t)(0x80 >> (i % 8));
+}
+
+static struct spd_rule rule6_any(void)
+{
+	struct spd_rule r = rule_any();
+
+	r.family = SPD_FAMILY_IPV6;
+	return r;
+}
+
+/* 13. Every IPv6 prefix length (so 0, 1, 63, 64, 65, 127, 128 and the word
+ * edges 31..33, 95..97) on src and on dst: the base address, the last bit,
+ * the first host bit, and the last network bit flipped. */
+static void test_spd6_prefix_len(void **state)
+{
+	uint8_t base[16];
+	int len, side;
+
+	(void)state;
+	a6(base, "2001:db8:85a3:7f1e:9c2b:4d60:a1b2:c3d5");
+	for (side = 0; side < 2; side++) {
+		for (len = 0; len <= 128; len++) {
+			struct spd_builder *b = spd_builder_create();
+			struct spd_rule r = rule6_any();
+			struct pkt6 p = { .nh = IPPROTO_ICMPV6 };
+			uint8_t *a = side ? p.dst : p.src;
+			struct spd *s;
+
+			a6(p.src, "2001:db8::1");
+			a6(p.dst, "2001:db8::2");
+			r.action = SPD_PROTECT, r.sa = (uint32_t)len;
+			r.src = UINT32_MAX, r.dst = UINT32_MAX;   /* IPv4 fields: ignored */
+			if (side)
+				memcpy(r.dst6, base, 16), r.dst_len = (uint8_t)len;
+			else
+				memcpy(r.src6, base, 16), r.src_len = (uint8_t)len;
+			assert_int_equal(spd_builder_add(b, &r), 0);
+			s = build(b);
+			memcpy(a, base, 16);
+			assert_int_equal(lookup6(s, &p), R_PROT(len));
+			if (len < 128) {
+				flip6(a, 127);
+				assert_int_equal(lookup6(s, &p), R_PROT(len));
+				memcpy(a, base, 16);
+				flip6(a, (unsigned int)len);      /* first host bit */
+				assert_int_equal(lookup6(s, &p), R_PROT(len));
+			}
+			if (len > 0) {
+				memcpy(a, base, 16);
+				flip6(a, (unsigned int)len - 1);  /* last net bit */
+				assert_int_equal(lookup6(s, &p), R_DISC);
+			}
+			spd_free(s);
+			spd_builder_free(b);
+		}
+	}
+}
+
+/* 14. IPv6 ports (range edges, both directions, TCP and UDP) and protocols:
+ * specific against any, ICMPv6 and ESP without ports, 59 (no next header). */
+static void test_spd6_ports_proto(void **state)
+{
+	static const struct {
+		uint16_t lo, hi, port;
+		bool hit;
+	} t[] = {
+		{ 1000, 2000, 999, false }, { 1000, 2000, 1000, true },
+		{ 1000, 2000, 2000, true }, { 1000, 2000, 2001, false },
+		{ 0, 0, 0, true }, { 0, 0, 1, false }, { 65535, 65535, 65535, true },
+		{ 256, 256, 256, true }, { 256, 256, 1, false }, { 1, 1, 256, false },
+	};
+	struct spd_builder *b;
+	struct spd_rule r;
+	struct pkt6 p;
+	struct spd *s;
+	unsigned int i;
+	int dir, proto;
+
+	(void)state;
+	for (proto = 0; proto < 2; proto++) {
+		for (dir = 0; dir < 2; dir++) {
+			for (i = 0; i < RTE_DIM(t); i++) {
+				b = spd_builder_create();
+				r = rule6_any();
+				p = (struct pkt6){ .nh = proto ? IPPROTO_UDP : IPPROTO_TCP,
+						   .sport = 7, .dport = 7 };
+				r.proto = p.nh, r.action = SPD_PROTECT, r.sa = i;
+				if (dir)
+					r.dport_lo = t[i].lo, r.dport_hi = t[i].hi, p.dport = t[i].port;
+				else
+					r.sport_lo = t[i].lo, r.sport_hi = t[i].hi, p.sport = t[i].port;
+				assert_int_equal(spd_builder_add(b, &r), 0);
+				s = build(b);
+				assert_int_equal(lookup6(s, &p), t[i].hit ? R_PROT(i) : R_DISC);
+				spd_free(s);
+				spd_builder_free(b);
+			}
+		}
+	}
+
+	b = spd_builder_create();
+	r = rule6_any();
+	r.proto = IPPROTO_UDP, r.action = SPD_PROTECT, r.sa = 17, r.priority = 1;
+	assert_int_equal(spd_builder_add(b, &r), 0);
+	r.proto = IPPROTO_ICMPV6, r.sa = 58;
+	assert_int_equal(spd_builder_add(b, &r), 0);
+	r.proto = IPPROTO_ESP, r.sa = 50;
+	assert_int_equal(spd_builder_add(b, &r), 0);
+	r.proto = IPPROTO_NONE, r.sa = 59;
+	assert_int_equal(spd_builder_add(b, &r), 0);
+	r.proto = IPPROTO_TCP, r.dport_lo = r.dport_hi = 0, r.sa = 6;
+	assert_int_equal(spd_builder_add(b, &r), 0);
+	r = rule6_any(), r.priority = 2;
+	assert_int_equal(spd_builder_add(b, &r), 0);
+	s = build(b);
+	p = (struct pkt6){ .sport = 53, .dport = 53 };
+	p.nh = IPPROTO_UDP;
+	assert_int_equal(lookup6(s, &p), R_PROT(17));
+	p.nh = IPPROTO_ICMPV6;
+	assert_int_equal(lookup6(s, &p), R_PROT(58));
+	p.nh = IPPROTO_ESP;
+	assert_int_equal(lookup6(s, &p), R_PROT(50));
+	p.nh = IPPROTO_NONE;
+	assert_int_equal(lookup6(s, &p), R_PROT(59));
+	p.nh = IPPROTO_TCP;                             /* dport 53, not 0 */
+	assert_int_equal(lookup6(s, &p), R_BYP);
+	p.dport = 0;
+	assert_int_equal(lookup6(s, &p), R_PROT(6));
+	p.nh = IPPROTO_SCTP;                            /* no ports read */
+	assert_int_equal(lookup6(s, &p), R_BYP);
+	spd_free(s);
+	spd_builder_free(b);
+}
+
+/* 15. Extension headers are not walked: protocol and ports are OPAQUE, so
+ * only proto-any rules match, even when TCP/80 follows the header and even
+ * for a rule naming the extension header's own number; no bytes after the
+ * fixed header are needed. */
+static void test_spd6_ext_hdr(void **state)
+{
+	static const uint8_t ext[] = { 0, 43, 44, 51, 60, 135, 139, 140, 253, 254 };
+	struct spd_builder *b = spd_builder_create();
+	struct spd_rule r = rule6_any();
+	struct pkt6 p = { .sport = 40000, .dport = 80 };
+	struct spd *s, *s_any;
+	unsigned int i;
+
+	(void)state;
+	r.proto = IPPROTO_TCP, r.dport_lo = r.dport_hi = 80, r.action = SPD_PROTECT;
+	r.sa = 1, r.priority = 1;
+	assert_int_equal(spd_builder_add(b, &r), 0);
+	r = rule6_any(), r.action = SPD_PROTECT, r.priority = 2;
+	for (i = 0; i < RTE_DIM(ext); i++) {
+		r.proto = ext[i], r.sa = 100 + ext[i];
+		assert_int_equal(spd_builder_add(b, &r), 0);
+	}
+	r.proto = IPPROTO_TCP, r.sa = 4;                /* full port range */
+	assert_int_equal(spd_builder_add(b, &r), 0);
+	s = build(b);
+	r = rule6_any(), r.priority = 9;                /* anything: BYPASS */
+	assert_int_equal(spd_builder_add(b, &r), 0);
+	s_any = build(b);
+
+	p.nh = IPPROTO_TCP;
+	assert_int_equal(lookup6(s, &p), R_PROT(1));
+	p.dport = 81;
+	assert_int_equal(lookup6(s, &p), R_PROT(4));
+	p.dport = 80;
+	for (i = 0; i < RTE_DIM(ext); i++) {
+		p.nh = ext[i], p.trunc = 0;
+		assert_int_equal(lookup6(s, &p), R_DISC);
+		assert_int_equal(lookup6(s_any, &p), R_BYP);
+		p.trunc = 40;
+		assert_int_equal(lookup6(s_any, &p), R_BYP);
+	}
+	/* IPv4 keeps proto 0 (HOPOPT) and 51 (AH) as plain protocols. */
+	{
+		struct spd_builder *b4 = spd_builder_create();
+		struct spd_rule r4 = rule_any();
+		struct pkt p4 = { .src = A(10, 0, 0, 1), .dst = A(10, 0, 0, 2), .proto = 0 };
+		struct spd *s4;
+
+		r4.proto = 0, r4.action = SPD_PROTECT, r4.sa = 100;
+		assert_int_equal(spd_builder_add(b4, &r4), 0);
+		r4.proto = IPPROTO_AH, r4.sa = 151;
+		assert_int_equal(spd_builder_add(b4, &r4), 0);
+		s4 = build(b4);
+		assert_int_equal(lookup1(s4, &p4), R_PROT(100));
+		p4.proto = IPPROTO_AH;
+		assert_int_equal(lookup1(s4, &p4), R_PROT(151));
+		spd_free(s4);
+		spd_builder_free(b4);
+	}
+	spd_free(s);
+	spd_free(s_any);
+	spd_builder_free(b);
+}
+
+/* 16. Priorities across families: one global (priority, addition) order,
+ * applied to each family; rules never match the other family. */
+static void test_spd6_priority(void **state)
+{
+	struct spd_rule v4all = rule_any(), v6all = rule6_any(), v6net = rule6_any();
+	struct pkt p4 = { .src = A(10, 0, 0, 1), .dst = A(10, 0, 0, 2), .proto = IPPROTO_UDP };
+	struct pkt6 p6 = { .nh = IPPROTO_UDP };
+	struct spd_builder *b;
+	struct spd *s;
+	int order, i;
+
+	(void)state;
+	a6(p6.src, "2001:db8:1::1");
+	a6(p6.dst, "2001:db8:2::2");
+	v4all.priority = 10, v4all.action = SPD_PROTECT, v4all.sa = 4;
+	v6all.priority = 10, v6all.action = SPD_BYPASS;
+	v6net.priority = 5, v6net.action = SPD_PROTECT, v6net.sa = 6;
+	a6(v6net.dst6, "2001:db8:2::"), v6net.dst_len = 48;
+	/* Lower priority first, whatever the order of addition. */
+	for (order = 0; order < 2; order++) {
+		b = spd_builder_create();
+		assert_int_equal(spd_builder_add(b, order ? &v6net : &v6all), 0);
+		assert_int_equal(spd_builder_add(b, &v4all), 0);
+		assert_int_equal(spd_builder_add(b, order ? &v6all : &v6net), 0);
+		s = build(b);
+		assert_int_equal(spd_count(s), 3);
+		assert_int_equal(lookup6(s, &p6), R_PROT(6));
+		assert_int_equal(lookup1(s, &p4), R_PROT(4));
+		p6.dst[5] ^= 1;                         /* outside the /48 */
+		assert_int_equal(lookup6(s, &p6), R_BYP);
+		p6.dst[5] ^= 1;
+		spd_free(s);
+		spd_builder_free(b);
+	}
+	/* Ties: the first added decides, with v4 rules in between. */
+	v6net.priority = 10;
+	for (order = 0; order < 2; order++) {
+		b = spd_builder_create();
+		assert_int_equal(spd_builder_add(b, &v4all), 0);
+		assert_int_equal(spd_builder_add(b, order ? &v6net : &v6all), 0);
+		v4all.sa = 44;
+		assert_int_equal(spd_builder_add(b, &v4all), 0);
+		v4all.sa = 4;
+		assert_int_equal(spd_builder_add(b, order ? &v6all : &v6net), 0);
+		s = build(b);
+		assert_int_equal(lookup6(s, &p6), order ? R_PROT(6) : R_BYP);
+		assert_int_equal(lookup1(s, &p4), R_PROT(4));
+		spd_free(s);
+		spd_builder_free(b);
+	}
+	/* Many ties of both families interleaved, then a priority-0 rule of
+	 * each family added last. */
+	b = spd_builder_create();
+	for (i = 0; i < 40; i++) {
+		v6net.priority = UINT32_MAX, v6net.sa = (uint32_t)i;
+		v4all.priority = UINT32_MAX, v4all.sa = 1000 + (uint32_t)i;
+		assert_int_equal(spd_builder_add(b, (i & 1) ? &v6net : &v4all), 0);
+	}
+	s = build(b);
+	assert_int_equal(lookup6(s, &p6), R_PROT(1));
+	assert_int_equal(lookup1(s, &p4), R_PROT(1000));
+	spd_free(s);
+	v6all.priority = 0, memcpy(v6all.src6, p6.src, 16), v6all.src_len = 128;
+	assert_int_equal(spd_builder_add(b, &v6all), 0);
+	v4all.priority = 0, v4all.action = SPD_DISCARD, v4all.sa = 0;
+	assert_int_equal(spd_builder_add(b, &v4all), 0);
+	s = build(b);
+	assert_int_equal(lookup6(s, &p6), R_BYP);
+	assert_int_equal(lookup1(s, &p4), R_DISC);
+	p6.src[15] ^= 1;
+	assert_int_equal(lookup6(s, &p6), R_PROT(1));
+	spd_free(s);
+	spd_builder_free(b);
+
+	/* Match-all rules of one family leave the other to the default. */
+	b = spd_builder_create();
+	assert_int_equal(spd_builder_set_default(b, SPD_PROTECT, 99), 0);
+	v4all = rule_any();
+	assert_int_equal(spd_builder_add(b, &v4all), 0);
+	s = build(b);
+	assert_int_equal(lookup1(s, &p4), R_BYP);
+	assert_int_equal(lookup6(s, &p6), R_PROT(99));
+	spd_free(s);
+	spd_builder_free(b);
+	b = spd_builder_create();
+	assert_int_equal(spd_builder_set_default(b, SPD_PROTECT, 98), 0);
+	v6all = rule6_any();
+	assert_int_equal(spd_builder_add(b, &v6all), 0);
+	s = build(b);
+	assert_int_equal(lookup1(s, &p4), R_PROT(98));
+	assert_int_equal(lookup6(s, &p6), R_BYP);
+	spd_free(s);
+	spd_builder_free(b);
+}
+
+/* 17. IPv6 packets that cannot be classified are discarded, whatever the
+ * default; a header split over two segments is read whole. */
+static void test_spd6_malformed(void **state)
+{
+	struct spd_builder *b = spd_builder_create();
+	struct pkt6 ok = { .nh = IPPROTO_UDP, .sport = 500, .dport = 4500 };
+	struct spd_rule r = rule6_any();
+	uint8_t raw[V6_LEN];
+	struct pkt6 p;
+	struct spd *s;
+	unsigned int v, cut;
+
+	(void)state;
+	a6(ok.src, "fe80::1");
+	a6(ok.dst, "2001:db8::ffff:1");
+	assert_int_equal(spd_builder_set_default(b, SPD_BYPASS, 0), 0);
+	r.proto = IPPROTO_UDP, r.dport_lo = r.dport_hi = 4500, r.action = SPD_PROTECT;
+	r.sa = 45, r.dst6[0] = 0x20, r.dst_len = 8;
+	memcpy(r.src6, ok.src, 16), r.src_len = 128;
+	assert_int_equal(spd_builder_add(b, &r), 0);
+	s = build(b);
+	assert_int_equal(lookup6(s, &ok), R_PROT(45));
+	p = ok, p.trunc = 39;                           /* short fixed header */
+	assert_int_equal(lookup6(s, &p), R_DISC);
+	p = ok, p.trunc = 40;                           /* ports missing */
+	assert_int_equal(lookup6(s, &p), R_DISC);
+	p = ok, p.trunc = 43;                           /* ports cut */
+	assert_int_equal(lookup6(s, &p), R_DISC);
+	p = ok, p.trunc = 44;                           /* ports just there */
+	assert_int_equal(lookup6(s, &p), R_PROT(45));
+	p = ok, p.nh = IPPROTO_TCP, p.trunc = 43;
+	assert_int_equal(lookup6(s, &p), R_DISC);
+	p = ok, p.nh = IPPROTO_ICMPV6, p.trunc = 40;    /* no L4 needed */
+	assert_int_equal(lookup6(s, &p), R_BYP);
+	p = ok, p.nh = IPPROTO_ICMPV6, p.trunc = 39;
+	assert_int_equal(lookup6(s, &p), R_DISC);
+	for (v = 1; v < 16; v++) {                      /* neither 4 nor 6 */
+		if (v == 4 || v == 6)
+			continue;
+		p = ok, p.version = (uint8_t)v;
+		assert_int_equal(lookup6(s, &p), R_DISC);
+	}
+	/* Every split point of a two-segment packet reads the same. */
+	for (cut = 1; cut < V6_LEN; cut++) {
+		p = ok, p.split = (uint8_t)cut;
+		assert_int_equal(lookup6(s, &p), R_PROT(45));
+		p.trunc = 43;
+		assert_int_equal(lookup6(s, &p), R_DISC);
+	}
+	/* Raw odd packets: nothing at all at l3, one byte, l3 past the end. */
+	memset(raw, 0, sizeof(raw));
+	assert_int_equal(lookup_raw(s, raw, 0, L3_OFF), R_DISC);
+	raw[0] = 0x60;
+	assert_int_equal(lookup_raw(s, raw, 1, L3_OFF), R_DISC);
+	raw[0] = 0x45;
+	assert_int_equal(lookup_raw(s, raw, 1, L3_OFF), R_DISC);
+	assert_int_equal(lookup_raw(s, raw, 20, L3_OFF + 21), R_DISC);
+	raw[0] = 0x60, raw[6] = IPPROTO_ICMPV6;
+	assert_int_equal(lookup_raw(s, raw, 40, L3_OFF), R_BYP);
+	raw[0] = 0x00;                                  /* version 0 */
+	assert_int_equal(lookup_raw(s, raw, 40, L3_OFF), R_DISC);
+	raw[0] = 0x65;                                  /* low nibble is not IHL */
+	assert_int_equal(lookup_raw(s, raw, 40, L3_OFF), R_BYP);
+	assert_int_equal(lookup_raw(s, raw, 40, L3_OFF + 1), R_DISC);
+	spd_free(s);
+	spd_builder_free(b);
+}
+
+/* 18. Validation of the new fields. */
+static void test_spd6_validate(void **state)
+{
+	struct spd_builder *b = spd_builder_create();
+	struct spd_rule r;
+	static const uint8_t bad_family[] = { 1, 2, 3, 5, 7, 10, 41, 255 };
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(bad_family); i++) {
+		r = rule_any(), r.family = bad_family[i];
+		assert_int_equal(spd_builder_add(b, &r), -EINVAL);
+	}
+	r = rule_any(), r.family = SPD_FAMILY_IPV4, r.src_len = 33;
+	assert_int_equal(spd_builder_add(b, &r), -EINVAL);
+	r = rule_any(), r.family = SPD_FAMILY_IPV4, r.dst_len = 33;
+	assert_int_equal(spd_builder_add(b, &r), -EINVAL);
+	r = rule6_any(), r.src_len = 129;
+	assert_int_equal(spd_builder_add(b, &r), -EINVAL);
+	r = rule6_any(), r.dst_len = 255;
+	assert_int_equal(spd_builder_add(b, &r), -EINVAL);
+	r = rule6_any(), r.dport_lo = 1;                /* ports, proto any */
+	assert_int_equal(spd_builder_add(b, &r), -EINVAL);
+	r = rule6_any(), r.proto = IPPROTO_ICMPV6, r.sport_hi = 1;
+	assert_int_equal(spd_builder_add(b, &r), -EINVAL);
+	r = rule6_any(), r.proto = IPPROTO_TCP, r.dport_lo = 2, r.dport_hi = 1;
+	assert_int_equal(spd_builder_add(b, &r), -EINVAL);
+	r = rule6_any(), r.action = SPD_PROTECT, r.sa = SPD_SA_MAX + 1;
+	assert_int_equal(spd_builder_add(b, &r), -EINVAL);
+	assert_int_equal(spd_builder_count(b), 0);
+	r = rule6_any(), r.src_len = 128, r.dst_len = 128;
+	assert_int_equal(spd_builder_add(b, &r), 0);
+	r = rule6_any(), r.src_len = 33;                /* fine for IPv6 */
+	assert_int_equal(spd_builder_add(b, &r), 0);
+	r = rule_any(), r.family = SPD_FAMILY_IPV4, r.src_len = 32, r.dst_len = 32;
+	assert_int_equal(spd_builder_add(b, &r), 0);
+	assert_int_equal(spd_builder_count(b), 3);
+	spd_builder_free(b);
+}
+
+/* 19. Mixed bursts longer than ESPGW_MAX_BURST: v4, v6 and bad packets in
+ * any order, each result in its own slot; same as looked up one by one. */
+static void test_spd6_mixed_burst(void **state)
+{
+	struct spd_builder *b = spd_builder_create();
+	struct rte_mbuf *mb[BURST];
+	uint16_t off[BURST];
+	uint32_t res[BURST], want[BURST];
+	struct spd_rule r;
+	struct spd *s;
+	unsigned int i, round;
+
+	(void)state;
+	assert_int_equal(spd_builder_set_default(b, SPD_BYPASS, 0), 0);
+	for (i = 0; i < BURST; i++) {
+		r = rule6_any(), r.action = SPD_PROTECT, r.sa = i;
+		a6(r.dst6, "2001:db8::"), r.dst6[15] = (uint8_t)i, r.dst_len = 128;
+		assert_int_equal(spd_builder_add(b, &r), 0);
+		r = rule_any(), r.action = SPD_PROTECT, r.sa = 1000 + i;
+		r.dst = A(10, 0, 0, i), r.dst_len = 32;
+		assert_int_equal(spd_builder_add(b, &r), 0);
+	}
+	s = build(b);
+	rng_state = 77;
+	for (round = 0; round < 200; round++) {
+		uint16_t n = (uint16_t)(1 + rnd() % BURST);
+
+		for (i = 0; i < n; i++) {
+			unsigned int kind = rnd() % 8;
+
+			off[i] = (uint16_t)(rnd() % 3 * 14);
+			mb[i] = rte_pktmbuf_alloc(pool);
+			assert_non_null(mb[i]);
+			if (kind < 3) {
+				struct pkt p = { .src = A(1, 2, 3, 4), .dst = A(10, 0, 0, i),
+						 .proto = IPPROTO_UDP, .sport = 1, .dport = 2 };
+
+				want[i] = R_PROT(1000 + i);
+				if (kind == 2)                  /* cut ports */
+					p.trunc = 23, want[i] = R_DISC;
+				pkt_fill(mb[i], &p, off[i]);
+			} else if (kind < 7) {
+				struct pkt6 p = { .nh = IPPROTO_TCP, .sport = 3, .dport = 4 };
+
+				a6(p.src, "2001:db8:ffff::1");
+				a6(p.dst, "2001:db8::"), p.dst[15] = (uint8_t)i;
+				want[i] = R_PROT(i);
+				if (kind == 5)                  /* not our /128 */
+					p.dst[14] = 1, want[i] = R_BYP;
+				if (kind == 6)                  /* bad version */
+					p.version = 5, want[i] = R_DISC;
+				pkt6_fill(mb[i], &p, off[i]);
+			} else {
+				struct pkt6 p = { .nh = IPPROTO_UDP, .trunc = 30 };
+
+				pkt6_fill(mb[i], &p, off[i]);   /* short IPv6 */
+				want[i] = R_DISC;
+			}
+		}
+		memset(res, 0xa5, sizeof(res));
+		spd_lookup_burst(s, mb, off, n, res);
+		for (i = 0; i < n; i++)
+			if (res[i] != want[i])
+				fail_msg("round %u pkt %u/%u: got %#x want %#x", round, i, n,
+					 res[i], want[i]);
+		assert_int_equal(res[n < BURST ? n : BURST - 1], n < BURST ? 0xa5a5a5a5 : want[n - 1]);
+		rte_pktmbuf_free_bulk(mb, n);
+	}
+	spd_lookup_burst(s, mb, off, 0, res);           /* n = 0: nothing read */
+	spd_free(s);
+	spd_builder_free(b);
+	assert_true(rte_mempool_full(pool));
+}
+
+/* ---- random check, both families ----------------------------------------- */
+
+static const char *const addr6_pool[] = {
+	"2001:db8::", "2001:db8:0:1::", "2001:db8:8000::", "::", "fe80::1",
+	"ff02::1", "::ffff:10.0.0.1", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff",
+	"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "2001:db8:1:2:3:4:5:6",
+};
+static const uint8_t len6_pool[] = { 0, 1, 7, 8, 31, 32, 33, 48, 63, 64, 65, 95, 96, 97,
+				     120, 127, 128 };
+static const uint8_t proto6_pool[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMPV6,
+				       IPPROTO_ESP, IPPROTO_NONE, 0, IPPROTO_FRAGMENT };
+
+static void rnd_addr6(uint8_t a[16])
+{
+	static const uint8_t edge[] = { 0, 31, 32, 63, 64, 65, 95, 96, 126, 127 };
+	unsigned int k = rnd() % 4, i;
+
+	a6(a, addr6_pool[rnd() % RTE_DIM(addr6_pool)]);
+	/* A few flipped bits, often at the edges of the 32-bit words. */
+	for (i = 0; i < k; i++)
+		flip6(a, rnd() % 2 ? edge[rnd() % RTE_DIM(edge)] : rnd() % 128);
+	if (rnd() % 4 == 0)
+		a[15] ^= (uint8_t)rnd();
+}
+
+static uint8_t rnd_len6(unsigned int min_len)
+{
+	uint8_t len = rnd() % 2 ? len6_pool[rnd() % RTE_DIM(len6_pool)] : (uint8_t)(rnd() % 129);
+
+	return len < min_len ? (uint8_t)min_len : len;
+}
+
+static void rnd_rule6(struct spd_rule *r, unsigned int min_len)
+{
+	*r = rule6_any();
+	rnd_addr6(r->src6), r->src_len = rnd_len6(min_len);
+	rnd_addr6(r->dst6), r->dst_len = rnd_len6(min_len);
+	r->src = rnd(), r->dst = rnd();                 /* ignored for IPv6 */
+	if (rnd() % 4 != 0) {
+		r->proto = proto6_pool[rnd() % RTE_DIM(proto6_pool)];
+		if (r->proto == IPPROTO_TCP || r->proto == IPPROTO_UDP) {
+			rnd_range(&r->sport_lo, &r->sport_hi);
+			rnd_range(&r->dport_lo, &r->dport_hi);
+		}
+	}
+	r->priority = rnd() % 50;
+	r->action = (enum spd_action)(1 + rnd() % 3);
+	r->sa = r->action == SPD_PROTECT ? rnd() & SPD_SA_MAX : 0;
+}
+
+static bool in_prefix6(const uint8_t a[16], const uint8_t net[16], uint8_t len)
+{
+	unsigned int full = len / 8, rest = len % 8;
+
+	if (memcmp(a, net, full) != 0)
+		return false;
+	return rest == 0 || ((a[full] ^ net[full]) >> (8 - rest)) == 0;
+}
+
+static bool ext_hdr6(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 44 || nh == 51 || nh == 60 || nh == 135 ||
+		nh == 139 || nh == 140 || nh == 253 || nh == 254;
+}
+
+/* The obvious IPv6 SPD over the v6 rules of a mixed list. */
+static uint32_t ref6_lookup(const struct spd_rule *rules, unsigned int n, uint32_t def,
+			    const struct pkt6 *p, unsigned int *hits)
+{
+	unsigned int len = p->trunc > 0 ? (unsigned int)p->trunc : V6_LEN;
+	bool opaque = ext_hdr6(p->nh);
+	bool ports = !opaque && (p->nh == IPPROTO_TCP || p->nh == IPPROTO_UDP);
+	uint16_t sp = ports ? p->sport : 0, dp = ports ? p->dport : 0;
+	const struct spd_rule *best = NULL;
+	unsigned int i;
+
+	if ((p->version != 0 && p->version != 6) || len < 40 || (ports && len < 44))
+		return R_DISC;
+	for (i = 0; i < n; i++) {
+		const struct spd_rule *r = &rules[i];
+
+		if (r->family != SPD_FAMILY_IPV6 ||
+		    !in_prefix6(p->src, r->src6, r->src_len) ||
+		    !in_prefix6(p->dst, r->dst6, r->dst_len) ||
+		    (r->proto != SPD_PROTO_ANY && (opaque || r->proto != p->nh)) ||
+		    sp < r->sport_lo || sp > r->sport_hi ||
+		    dp < r->dport_lo || dp > r->dport_hi)
+			continue;
+		if (best == NULL || r->priority < best->priority)
+			best = r;
+	}
+	if (best == NULL)
+		return def;
+	(*hits)++;
+	return spd_result(best->action, best->sa);
+}
+
+/* Half the packets aim at rule r as a whole (addresses, protocol, ports)
+ * so that long IPv6 prefixes get hit, with a low bit flipped now and then
+ * so that /127 and /128 split both ways. */
+static void rnd_pkt6(struct pkt6 *p, const struct spd_rule *r)
+{
+	bool aim = r != NULL && rnd() % 2;
+
+	memset(p, 0, sizeof(*p));
+	if (aim) {
+		memcpy(p->src, r->src6, 16);
+		memcpy(p->dst, r->dst6, 16);
+		if (rnd() % 4 == 0)
+			p->src[15] ^= (uint8_t)(rnd() % 4);
+		if (rnd() % 4 == 0)
+			p->dst[15] ^= (uint8_t)(rnd() % 4);
+	} else {
+		rnd_addr6(p->src);
+		rnd_addr6(p->dst);
+	}
+	if (aim && r->proto != SPD_PROTO_ANY && rnd() % 4 != 0)
+		p->nh = (uint8_t)r->proto;
+	else
+		p->nh = rnd() % 8 == 0 ? (uint8_t)rnd() :
+			proto6_pool[rnd() % RTE_DIM(proto6_pool)];
+	p->sport = aim && rnd() % 2 ? r->sport_lo : rnd_port();
+	p->dport = aim && rnd() % 2 ? r->dport_hi : rnd_port();
+	if (rnd() % 32 == 0)
+		p->trunc = (int16_t)(36 + rnd() % 10);
+	if (rnd() % 64 == 0)
+		p->version = (uint8_t)(rnd() % 16);
+	if (rnd() % 16 == 0)
+		p->split = (uint8_t)(1 + rnd() % (V6_LEN - 1));
+}
+
+static void rnd_pkt4(struct pkt *p, const struct spd_rule *r)
+{
+	memset(p, 0, sizeof(*p));
+	p->src = r != NULL && rnd() % 2 ? r->src ^ (rnd() % 4) : rnd_addr();
+	p->dst = r != NULL && rnd() % 2 ? r->dst ^ (rnd() % 4) : rnd_addr();
+	p->proto = rnd() % 8 == 0 ? (uint8_t)rnd() : proto_pool[rnd() % RTE_DIM(proto_pool)];
+	p->sport = r != NULL && rnd() % 2 ? r->sport_lo : rnd_port();
+	p->dport = r != NULL && rnd() % 2 ? r->dport_hi : rnd_port();
+	p->frag = rnd() % 8 == 0 ? (uint16_t)(rnd() & 0x3fff) : 0;
+}
+
+/* pct4: share of IPv4 rules and packets, in percent. */
+static void random_round6(uint64_t seed, unsigned int n_rules, unsigned int n_pkts,
+			  unsigned int min_len, unsigned int pct4)
+{
+	struct spd_rule *rules = calloc(n_rules, sizeof(*rules));
+	struct spd_rule *rules4 = calloc(n_rules, sizeof(*rules4));
+	const struct spd_rule *rules6[1024];
+	struct spd_builder *b = spd_builder_create();
+	struct rte_mbuf *mb[BURST];
+	struct pkt p4[BURST];
+	struct pkt6 p6[BURST];
+	bool is6[BURST];
+	uint16_t off[BURST];
+	uint32_t res[BURST], def;
+	unsigned int i, j, done, n4 = 0, n6 = 0, hits = 0, total = 0, total6 = 0;
+	uint64_t t0, t1;
+	uint16_t n;
+	struct spd *s;
+
+	assert_non_null(rules);
+	assert_non_null(rules4);
+	assert_true(n_rules <= RTE_DIM(rules6));
+	rng_state = seed;
+	def = rnd() % 2 ? R_DISC : spd_result(SPD_PROTECT, 12345);
+	assert_int_equal(spd_builder_set_default(b, spd_action(def), spd_sa(def)), 0);
+	for (i = 0; i < n_rules; i++) {
+		if (rnd() % 100 < pct4) {
+			rnd_rule(&rules[i], min_len > 32 ? 32 : min_len);
+			rules4[n4++] = rules[i];        /* the v4 subsequence, in order */
+		} else {
+			rnd_rule6(&rules[i], min_len);
+			rules6[n6++] = &rules[i];
+		}
+		assert_int_equal(spd_builder_add(b, &rules[i]), 0);
+	}
+	t0 = rte_get_timer_cycles();
+	s = build(b);
+	t1 = rte_get_timer_cycles();
+	for (done = 0; done < n_pkts; done += n) {
+		n = (uint16_t)(1 + rnd() % BURST);
+		for (j = 0; j < n; j++) {
+			off[j] = (uint16_t)(rnd() % 3 * 14);
+			is6[j] = rnd() % 100 >= pct4;
+			if (is6[j]) {
+				rnd_pkt6(&p6[j], n6 > 0 ? rules6[rnd() % n6] : NULL);
+				mb[j] = pkt6_alloc(&p6[j], off[j]);
+			} else {
+				rnd_pkt4(&p4[j], n4 > 0 ? &rules4[rnd() % n4] : NULL);
+				mb[j] = rte_pktmbuf_alloc(pool);
+				assert_non_null(mb[j]);
+				pkt_fill(mb[j], &p4[j], off[j]);
+			}
+		}
+		spd_lookup_burst(s, mb, off, n, res);
+		total += n;
+		for (j = 0; j < n; j++) {
+			uint32_t want;
+
+			if (is6[j]) {
+				want = ref6_lookup(rules, n_rules, def, &p6[j], &hits);
+				total6++;
+			} else {
+				want = ref_lookup(rules4, n4, def, &p4[j], &hits);
+			}
+			if (res[j] != want)
+				fail_msg("seed %" PRIu64 " pkt %u (v%d): got %#x want %#x",
+					 seed, done + j, is6[j] ? 6 : 4, res[j], want);
+		}
+		rte_pktmbuf_free_bulk(mb, n);
+	}
+	print_message("seed %" PRIu64 ": %u rules (%u v6), %u packets (%u v6), %u matched a "
+		      "rule; build %.1f ms\n", seed, n_rules, n6, total, total6, hits,
+		      (double)(t1 - t0) * 1e3 / (double)rte_get_timer_hz());
+	assert_true(n_rules < 10 || hits > total / 4);
+	assert_true(n_rules < 10 || min_len == 0 || hits < total - total / 8);
+	spd_free(s);
+	spd_builder_free(b);
+	free(rules);
+	free(rules4);
+}
+
+/* 20. Random rules and packets of both families against the linear
+ * first-match; IPv6 only, mostly IPv6, and even mixes. */
+static void test_spd6_random(void **state)
+{
+	(void)state;
+	random_round6(11, 1, 5000, 0, 0);
+	random_round6(12, 17, 20000, 0, 0);
+	random_round6(13, 300, 40000, 0, 0);
+	random_round6(14, 300, 40000, 16, 0);
+	random_round6(15, 200, 40000, 0, 50);
+	random_round6(16, 500, 40000, 8, 25);
+	random_round6(0x6eed6eedULL, 1000, 40000, 4, 10);
+	assert_true(rte_mempool_full(pool));
+}
+
 /* ---- main ----------------------------------------------------------------- */
 
 static int group_setup(void **state)
@@ -753,6 +1573,14 @@ int main(void)
 		cmocka_unit_test(test_spd_validate),
 		cmocka_unit_test(test_spd_rebuild),
 		cmocka_unit_test(test_spd_random),
+		cmocka_unit_test(test_spd6_prefix_len),
+		cmocka_unit_test(test_spd6_ports_proto),
+		cmocka_unit_test(test_spd6_ext_hdr),
+		cmocka_unit_test(test_spd6_priority),
+		cmocka_unit_test(test_spd6_malformed),
+		cmocka_unit_test(test_spd6_validate),
+		cmocka_unit_test(test_spd6_mixed_burst),
+		cmocka_unit_test(test_spd6_random),
 	};
 
 	return cmocka_run_group_tests_name("spd", tests, group_setup, group_teardown);
