@@ -5,6 +5,7 @@
  * tables at once and is wiped and freed after an RCU grace period: the
  * SAD does that for inbound SAs, a token list here for outbound ones.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 
@@ -136,6 +137,7 @@ static int add_inbound(struct ipsec *ip, const struct ipsec_sa_params *p, uint32
 	sa->owner = (uint16_t)(id % ip->gw->n_workers);
 	sa->local = p->local;
 	sa->id = id;
+	sa->partner_out = SA_NO_PARTNER;
 	sa->sel = p->sel;
 	sa->life = p->life;
 	sa->peer = sa_peer_pack(p->peer, p->natt ? p->peer_port : 0);
@@ -278,6 +280,16 @@ static void handle_event(struct ipsec *ip, uintptr_t ev)
 
 	if (id >= IPSEC_SA_MAX || !ip->recs[id].used)
 		return;         /* already gone */
+	if ((ev & 3) == IPSEC_EV_REBIND) {
+		const struct sa_inb *sa = ip->recs[id].rt;
+		uint64_t peer = __atomic_load_n(&sa->peer, __ATOMIC_RELAXED);
+		struct in_addr a = { .s_addr = htonl(sa_peer_addr(peer)) };
+
+		ip->rebinds++;
+		GW_LOG(INFO, "SA %s (SPI 0x%08x): peer moved to %s:%u (NAT rebinding)",
+		       sa_name(ip, id), ip->recs[id].spi, inet_ntoa(a), sa_peer_port(peer));
+		return;
+	}
 	if ((ev & 3) == IPSEC_EV_SOFT) {
 		ip->soft_expired++;
 		GW_LOG(NOTICE, "SA %s (SPI 0x%08x): soft lifetime reached",
@@ -373,6 +385,37 @@ static struct spd_rule mirrored(const struct spd_rule *r)
 	m.dport_lo = r->sport_lo;
 	m.dport_hi = r->sport_hi;
 	return m;
+}
+
+/* Static SAs come one direction each; an in and an out SA to the same
+ * peer address are a pair, as IKE would have made them, so that a NAT
+ * rebinding seen on the in SA moves the out SA's destination too. */
+static void pair_conf_sas(struct ipsec *ip, const uint32_t handle_of[])
+{
+	const struct conf *c = ip->gw->conf;
+	unsigned int i, j;
+
+	for (i = 0; i < c->n_sas; i++) {
+		const struct conf_sa *in = &c->sas[i];
+		struct sa_inb *sa;
+
+		if (in->dir != CONF_SA_IN || !in->natt)
+			continue;
+		sa = ip->recs[handle_of[i]].rt;
+		for (j = 0; j < c->n_sas; j++) {
+			const struct conf_sa *out = &c->sas[j];
+
+			if (out->dir != CONF_SA_OUT || !out->natt || out->peer != in->peer)
+				continue;
+			if (sa->partner_out != SA_NO_PARTNER) {
+				GW_LOG(WARNING, "%s:%d: SA %s: several out SAs go to its peer; "
+				       "a NAT rebinding moves only %s", c->path, in->line,
+				       in->name, sa_name(ip, sa->partner_out));
+				break;
+			}
+			sa->partner_out = handle_of[j];
+		}
+	}
 }
 
 static int build_spd(struct ipsec *ip, const uint32_t handle_of[])
@@ -514,8 +557,10 @@ int ipsec_build(struct gw *gw)
 	if (handle_of == NULL)
 		return -ENOMEM;
 	rc = install_conf_sas(ip, handle_of);
-	if (rc == 0)
+	if (rc == 0) {
+		pair_conf_sas(ip, handle_of);
 		rc = build_spd(ip, handle_of);
+	}
 	free(handle_of);
 	if (rc == 0 && c->n_sas > 0)
 		GW_LOG(INFO, "IPsec: %u SAs, %u policies, crypto engine %s", c->n_sas,

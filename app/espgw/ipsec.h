@@ -65,6 +65,7 @@ struct ipsec_sa_rec {
 enum ipsec_event_kind {
 	IPSEC_EV_SOFT = 1,
 	IPSEC_EV_HARD = 2,
+	IPSEC_EV_REBIND = 3,        /* NAT rebinding moved an SA's peer */
 };
 
 struct ipsec {
@@ -83,7 +84,7 @@ struct ipsec {
 	struct rte_rcu_qsbr_dq *dq; /* outbound SAs waiting for their grace period */
 	rte_spinlock_t lock;        /* recs, against the telemetry thread */
 	struct ipsec_sa_rec recs[IPSEC_SA_MAX];
-	uint64_t soft_expired, hard_expired;
+	uint64_t soft_expired, hard_expired, rebinds;
 };
 
 /* Events are one word: handle << 2 | kind. */

@@ -167,9 +167,26 @@ static void deliver_local(struct worker_ctx *w, struct burst_sort *s, struct rte
 	drop(w, s, m, GW_DROP_ESP_TO_LOCAL);
 }
 
+/* The ESP code moved an SA's peer binding (an authenticated packet came
+ * from a new address or port): its out SA follows, and the control lcore
+ * logs it. The in SA's owner is the only writer of the out SA's peer;
+ * its owner reads it with an acquire load per packet. */
+static void rebound(struct worker_ctx *w, const struct sa_inb *sa)
+{
+	struct sa_outb *out = NULL;
+	uint64_t peer = __atomic_load_n(&sa->peer, __ATOMIC_RELAXED);
+
+	if (sa->partner_out != SA_NO_PARTNER)
+		out = __atomic_load_n(&w->ipsec->out[sa->partner_out], __ATOMIC_ACQUIRE);
+	if (out != NULL)
+		__atomic_store_n(&out->peer, peer, __ATOMIC_RELEASE);
+	rte_ring_mp_enqueue(w->ipsec->events, (void *)ipsec_event_word(sa->id, IPSEC_EV_REBIND));
+}
+
 static void inbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa_inb *sa,
 			  struct rte_mbuf *g[], uint16_t off[], uint16_t k)
 {
+	const uint64_t peer_before = sa->peer;
 	uint8_t why[ESPGW_MAX_BURST];
 	uint16_t i, ok, room;
 
@@ -185,6 +202,8 @@ static void inbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa_
 	ok = esp_inb_select(sa)(sa, w->eng, w->eng_ctx, g, off, room, why);
 	cnt_add(&w->stats->esp_ok_in, ok);
 	count_rejects(w, s, g, why, ok, room, &sa->drops);
+	if (unlikely(sa->peer != peer_before))
+		rebound(w, sa);
 	for (i = 0; i < ok; i++) {
 		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
 			g[i], const struct rte_ipv4_hdr *, ESP_L2_LEN);
@@ -249,10 +268,12 @@ static uint16_t inner_mtu(const struct sa_outb *sa)
 	return (uint16_t)room;
 }
 
-/* Per packet before encryption: TTL (the inner packet is forwarded, RFC
- * 4301 §5.1.2), DF against the path MTU. Survivors stay in g[], in order. */
+/* Per packet before encryption: TTL (a forwarded inner packet, RFC 4301
+ * §5.1.2; not the gateway's own, RFC 1812 §4.2.2.9), DF against the path
+ * MTU. Survivors stay in g[], in order. */
 static uint16_t outbound_checks(struct worker_ctx *w, struct burst_sort *s,
-				const struct sa_outb *sa, struct rte_mbuf *g[], uint16_t k)
+				const struct sa_outb *sa, struct rte_mbuf *g[], uint16_t k,
+				bool own)
 {
 	const uint16_t mtu_in = inner_mtu(sa);
 	uint16_t i, n = 0;
@@ -262,7 +283,7 @@ static uint16_t outbound_checks(struct worker_ctx *w, struct burst_sort *s,
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
 								  ESP_L2_LEN);
 
-		if (unlikely(ip->time_to_live <= 1)) {
+		if (unlikely(ip->time_to_live <= 1) && !own) {
 			to_ctl(s, m, CTL_TTL_EXCEEDED, ESP_L2_LEN);
 			continue;
 		}
@@ -274,14 +295,15 @@ static uint16_t outbound_checks(struct worker_ctx *w, struct burst_sort *s,
 		}
 		/* too big without DF: encrypted whole, the ESP packet is
 		 * fragmented on the way out (forwarding's MTU check) */
-		pkt_ipv4_ttl_decrement(ip);
+		if (!own)
+			pkt_ipv4_ttl_decrement(ip);
 		g[n++] = m;
 	}
 	return n;
 }
 
 static void outbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa_outb *sa,
-			   struct rte_mbuf *g[], uint16_t off[], uint16_t k)
+			   struct rte_mbuf *g[], uint16_t off[], uint16_t k, bool own)
 {
 	uint8_t why[ESPGW_MAX_BURST];
 	uint16_t i, ok, room;
@@ -293,7 +315,7 @@ static void outbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa
 	room = unlikely(sa->expiry & SA_EXPIRY_HARD) ? 0 : hard_room(&sa->life, &sa->cnt, k);
 	if (unlikely(room < k))
 		expired(w, s, g, room, k, &sa->drops);
-	room = outbound_checks(w, s, sa, g, room);
+	room = outbound_checks(w, s, sa, g, room, own);
 	if (room == 0)
 		return;
 	ok = esp_outb_select(sa)(sa, w->eng, w->eng_ctx, g, room, why);
@@ -305,9 +327,10 @@ static void outbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa
 		lifetime_check(w, sa->id, &sa->life, &sa->cnt, &sa->expiry);
 }
 
-/* Group packets by SA and encrypt; sa[i] NULL entries were handled. */
+/* Group packets by SA and encrypt; sa[i] NULL entries were handled. own:
+ * the gateway's packets, not forwarded ones. */
 static void outbound_by_sa(struct worker_ctx *w, struct burst_sort *s, void *sa[],
-			   struct rte_mbuf *mb[], const uint16_t l3[], uint16_t n)
+			   struct rte_mbuf *mb[], const uint16_t l3[], uint16_t n, bool own)
 {
 	bool done[ESPGW_MAX_BURST] = { false };
 	struct rte_mbuf *g[ESPGW_MAX_BURST];
@@ -318,7 +341,7 @@ static void outbound_by_sa(struct worker_ctx *w, struct burst_sort *s, void *sa[
 		if (done[i])
 			continue;
 		k = group_of(sa, i, n, done, mb, l3, g, goff);
-		outbound_group(w, s, sa[i], g, goff, k);
+		outbound_group(w, s, sa[i], g, goff, k, own);
 	}
 }
 
@@ -353,7 +376,7 @@ void worker_esp_outbound(struct worker_ctx *w, struct burst_sort *s,
 		}
 	}
 	if (np > 0)
-		outbound_by_sa(w, s, sa, p, pl3, np);
+		outbound_by_sa(w, s, sa, p, pl3, np, false);
 }
 
 void worker_esp_local_out(struct worker_ctx *w, struct burst_sort *s,
@@ -385,7 +408,7 @@ void worker_esp_local_out(struct worker_ctx *w, struct burst_sort *s,
 		to_fwd(s, mb[i], ESP_L2_LEN, 1);
 	}
 	if (np > 0)
-		outbound_by_sa(w, s, sa, p, l3, np);
+		outbound_by_sa(w, s, sa, p, l3, np, true);
 }
 
 void worker_esp_plain_inbound(struct worker_ctx *w, struct burst_sort *s,
@@ -444,6 +467,6 @@ void worker_esp_handoff_poll(struct worker_ctx *w, struct burst_sort *s)
 	if (n_in > 0)
 		worker_esp_inbound(w, s, in, in_off, n_in);
 	if (n_out > 0)
-		outbound_by_sa(w, s, sa, out, out_l3, n_out);
+		outbound_by_sa(w, s, sa, out, out_l3, n_out, false);
 	worker_burst_finish(w, s);
 }
