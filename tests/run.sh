@@ -93,6 +93,7 @@ fi
 if want integ; then
   echo "=== integration tests"
   [ -x build/app/espgw/espgw ] || build build || result "build" 1
+  # test_esp.sh: ESP through net_pcap against scapy (in the glob below)
   for t in tests/integ/test_*.sh; do
     [ -f "$t" ] || continue
     log=build/$(basename "$t" .sh).log
