@@ -276,10 +276,48 @@ static int build_workers(struct gw *gw)
 	return gw->ctrl_tx_ring == NULL ? -rte_errno : 0;
 }
 
+/*
+ * The configuration can describe IPv6 (lib/conf), the ESP code and the SPD
+ * handle it, but forwarding, neighbour discovery and the classifier's IPv6
+ * are not wired into the workers yet: refuse rather than misread an IPv6
+ * entry as IPv4 zeros (an IPv6 policy would become 0.0.0.0/0).
+ */
+static int refuse_ipv6(const struct conf *c)
+{
+	unsigned int i;
+	int line = 0;
+	const char *what = NULL;
+
+	for (i = 0; i < c->n_ifaces && what == NULL; i++)
+		if (c->ifaces[i].has_addr6 && c->ifaces[i].prefix_len == 0)
+			what = "an IPv6-only interface", line = c->ifaces[i].line;
+	for (i = 0; i < c->n_routes && what == NULL; i++)
+		if (c->routes[i].family == CONF_FAMILY_V6)
+			what = "an IPv6 route", line = c->routes[i].line;
+	for (i = 0; i < c->n_neighs && what == NULL; i++)
+		if (c->neighs[i].family == CONF_FAMILY_V6)
+			what = "an IPv6 neighbour", line = c->neighs[i].line;
+	for (i = 0; i < c->n_sas && what == NULL; i++)
+		if (c->sas[i].family == CONF_FAMILY_V6 || c->sas[i].sel_family == CONF_FAMILY_V6)
+			what = "an IPv6 SA", line = c->sas[i].line;
+	for (i = 0; i < c->n_policies && what == NULL; i++)
+		if (c->policies[i].family == CONF_FAMILY_V6)
+			what = "an IPv6 policy", line = c->policies[i].line;
+	if (what == NULL)
+		return 0;
+	GW_LOG(ERR, "%s:%d: %s: this version's data path does not forward IPv6 yet "
+	       "(the configuration is valid; only address6 on dual-stack interfaces "
+	       "is accepted, and ignored)", c->path, line, what);
+	return -ENOTSUP;
+}
+
 int gw_build(struct gw *gw, struct conf *conf)
 {
 	int rc;
 
+	rc = refuse_ipv6(conf);
+	if (rc != 0)
+		return rc;
 	gw->conf = conf;
 	gw->ctrl_lcore = rte_get_main_lcore();
 	gw->n_workers = rte_lcore_count() > 1 ? rte_lcore_count() - 1 : 1;

@@ -5,7 +5,10 @@
  * (and by `espgw --check`); never from workers. No DPDK dependency, so the
  * loader is unit-tested and fuzzed on its own.
  *
- * Addresses are IPv4, host byte order (what rte_fib and rte_hash keys want).
+ * IPv4 addresses are host byte order (what rte_fib and rte_hash keys want);
+ * IPv6 addresses are uint8_t[16] in network byte order (what rte_fib6 and
+ * struct rte_ipv6_hdr hold). Where both can occur, `family` says which
+ * (CONF_FAMILY_V4 or CONF_FAMILY_V6) and the other family's fields are zero.
  */
 #ifndef ESPGW_CONF_H
 #define ESPGW_CONF_H
@@ -28,6 +31,12 @@ enum {
 	CONF_PROTO_ANY = 256,   /* conf_policy.proto: every IP protocol */
 };
 
+/* The `family` fields: the IP version, as written. */
+enum conf_family {
+	CONF_FAMILY_V4 = 4,
+	CONF_FAMILY_V6 = 6,
+};
+
 enum conf_role {
 	CONF_ROLE_PUBLIC = 1,   /* faces the peers: IKE and ESP arrive here */
 	CONF_ROLE_PRIVATE = 2,  /* faces the protected network */
@@ -38,17 +47,29 @@ struct conf_iface {
 	char device[CONF_DEVICE_MAX];  /* ethdev name: "net_tap0", "0000:03:00.0" */
 	enum conf_role role;
 	uint32_t addr;                 /* gateway's own address on this link */
-	uint8_t prefix_len;            /* connected subnet: addr/prefix_len */
+	uint8_t prefix_len;            /* connected subnet: addr/prefix_len;
+	                                * 0: no IPv4 address (IPv6-only link) */
 	uint16_t mtu;                  /* IP MTU; default 1500 */
 	int line;                      /* where it was defined, for later errors */
+	/* "address6": the gateway's own global (or ULA) IPv6 address and the
+	 * connected IPv6 subnet addr6/prefix6_len (1..128); all zero when
+	 * has_addr6 is 0. The link-local address is not configured here. */
+	uint8_t addr6[16];
+	uint8_t prefix6_len;
+	uint8_t has_addr6;
 };
 
 struct conf_route {
 	uint32_t prefix;               /* network address, host bits zero */
-	uint8_t prefix_len;
+	uint8_t prefix_len;            /* 0..32, or 0..128 for IPv6 */
 	uint32_t via;                  /* next hop, on a connected subnet */
 	int iface;                     /* index into conf.ifaces */
 	int line;
+	uint8_t family;                /* CONF_FAMILY_V4: prefix, via;
+	                                * CONF_FAMILY_V6: prefix6, via6 */
+	uint8_t prefix6[16];           /* host bits zero */
+	uint8_t via6[16];              /* on a connected IPv6 subnet, or
+	                                * link-local (fe80::/10) on `iface` */
 };
 
 struct conf_neigh {
@@ -56,6 +77,8 @@ struct conf_neigh {
 	uint8_t mac[6];
 	int iface;                     /* index into conf.ifaces */
 	int line;
+	uint8_t family;                /* CONF_FAMILY_V4: addr; CONF_FAMILY_V6: addr6 */
+	uint8_t addr6[16];             /* on a connected IPv6 subnet, or link-local */
 };
 
 /* Tunables of the neighbour (ARP) machinery; defaults in conf_defaults(). */
@@ -70,6 +93,12 @@ struct conf_neigh_settings {
 struct conf_prefix {
 	uint32_t addr;
 	uint8_t len;                   /* 0..32 */
+};
+
+/* An IPv6 prefix, network order, host bits zero. */
+struct conf_prefix6 {
+	uint8_t addr[16];
+	uint8_t len;                   /* 0..128 */
 };
 
 enum conf_sa_dir {
@@ -116,6 +145,15 @@ struct conf_sa {
 	uint64_t soft_bytes, hard_bytes;
 	uint64_t soft_packets, hard_packets;
 	int line;
+	uint8_t family;                /* outer: CONF_FAMILY_V4 (local, peer) or
+	                                * CONF_FAMILY_V6 (local6, peer6) */
+	uint8_t local6[16], peer6[16];
+	/* in only: the inner family the selector allows. 0: no selector given,
+	 * inner packets of either family pass (sel_* and sel6_* are zero);
+	 * 4: IPv4 inside sel_src/sel_dst only; 6: IPv6 inside sel6_src/sel6_dst
+	 * only. A transport SA's sel_family is 0 or its own family. */
+	uint8_t sel_family;
+	struct conf_prefix6 sel6_src, sel6_dst;
 };
 
 enum conf_policy_action {
@@ -139,6 +177,12 @@ struct conf_policy {
 	enum conf_policy_action action;
 	int sa;                        /* protect: index into conf.sas (an out SA) */
 	int line;
+	/* CONF_FAMILY_V4: the policy matches IPv4 packets, src/dst apply;
+	 * CONF_FAMILY_V6: IPv6 packets, src6/dst6 apply (src/dst zero). Taken
+	 * from the prefixes or the `family:` key; IPv4 when neither says.
+	 * A transport SA it protects with has this family as its outer one. */
+	uint8_t family;
+	struct conf_prefix6 src6, dst6;
 };
 
 /* Data-path crypto ("settings: crypto:"). */
@@ -189,5 +233,11 @@ void conf_wipe(struct conf *c);
 
 /** Index of the interface whose connected subnet holds addr, or -1. */
 int conf_iface_for_addr(const struct conf *c, uint32_t addr);
+
+/**
+ * Index of the interface whose connected IPv6 subnet (address6) holds addr
+ * (network order), or -1. Link-local addresses are on no subnet: -1.
+ */
+int conf_iface_for_addr6(const struct conf *c, const uint8_t addr[16]);
 
 #endif /* ESPGW_CONF_H */

@@ -36,8 +36,8 @@ enum {
 enum { SEL_SRC, SEL_DST, SEL_N };
 enum { LT_SOFT_BYTES, LT_HARD_BYTES, LT_SOFT_PACKETS, LT_HARD_PACKETS, LT_N };
 enum {
-	PO_SRC, PO_DST, PO_PROTO, PO_SPORT, PO_DPORT, PO_PRIORITY, PO_ACTION,
-	PO_SA, PO_N
+	PO_SRC, PO_DST, PO_FAMILY, PO_PROTO, PO_SPORT, PO_DPORT, PO_PRIORITY,
+	PO_ACTION, PO_SA, PO_N
 };
 _Static_assert((int)SA_N <= KEYS_MAX && (int)PO_N <= KEYS_MAX &&
 	       (int)CR_N <= KEYS_MAX, "raise KEYS_MAX");
@@ -53,7 +53,7 @@ static const char *const lt_keys[LT_N] = {
 	"soft_bytes", "hard_bytes", "soft_packets", "hard_packets",
 };
 static const char *const policy_keys[PO_N] = {
-	"src", "dst", "proto", "sport", "dport", "priority", "action", "sa",
+	"src", "dst", "family", "proto", "sport", "dport", "priority", "action", "sa",
 };
 
 static const struct section crypto_sec = {
@@ -84,6 +84,7 @@ static const char *const mode_words[] = { "tunnel", "transport" };
 static const char *const aead_words[] = { "aes-gcm-128", "aes-gcm-256" };
 static const uint8_t aead_key_len[] = { 16, 32 };
 static const char *const action_words[] = { "protect", "bypass", "discard" };
+static const char *const family_words[] = { "ipv4", "ipv6" };
 
 /* ---- settings: crypto: ------------------------------------------------ */
 
@@ -116,6 +117,50 @@ int conf_parse_crypto(struct loader *ld, const yaml_node_t *node)
 
 /* ---- sas: ------------------------------------------------------------- */
 
+/* src into p4 or p6, as its family says. */
+static void set_prefix(const struct conf_ip *a, uint8_t len, struct conf_prefix *p4,
+		       struct conf_prefix6 *p6)
+{
+	if (a->family == CONF_FAMILY_V6) {
+		memcpy(p6->addr, a->v6, 16);
+		p6->len = len;
+	} else {
+		p4->addr = a->v4;
+		p4->len = len;
+	}
+}
+
+/*
+ * The src and dst prefixes of a selector or a policy: each optional, both
+ * of one family. *family is that family, or 0 when neither is given.
+ */
+static int parse_src_dst(struct loader *ld, const yaml_node_t *src,
+			 const yaml_node_t *dst, const char *what, uint8_t *family,
+			 struct conf_prefix *s4, struct conf_prefix *d4,
+			 struct conf_prefix6 *s6, struct conf_prefix6 *d6)
+{
+	struct conf_ip a, b;
+	uint8_t la, lb;
+	int rc = 0;
+
+	a.family = b.family = 0;
+	if (src != NULL)
+		rc = conf_parse_ip_network(ld, src, "src", &a, &la);
+	if (rc == 0 && dst != NULL)
+		rc = conf_parse_ip_network(ld, dst, "dst", &b, &lb);
+	if (rc < 0)
+		return rc;
+	if (src != NULL && dst != NULL && a.family != b.family)
+		return conf_fail(ld, line_of(dst), "%ssrc is %s but dst is %s", what,
+				 conf_family_name(a.family), conf_family_name(b.family));
+	if (src != NULL)
+		set_prefix(&a, la, s4, s6);
+	if (dst != NULL)
+		set_prefix(&b, lb, d4, d6);
+	*family = src != NULL ? a.family : b.family;
+	return 0;
+}
+
 static int parse_selector(struct loader *ld, const yaml_node_t *node,
 			  struct conf_sa *sa)
 {
@@ -125,12 +170,10 @@ static int parse_selector(struct loader *ld, const yaml_node_t *node,
 	if (conf_is_null(node))
 		return 0;
 	rc = conf_read_map(ld, node, &sel_sec, v);
-	if (rc == 0 && v[SEL_SRC] != NULL)
-		rc = conf_parse_network(ld, v[SEL_SRC], "src", &sa->sel_src.addr,
-					&sa->sel_src.len);
-	if (rc == 0 && v[SEL_DST] != NULL)
-		rc = conf_parse_network(ld, v[SEL_DST], "dst", &sa->sel_dst.addr,
-					&sa->sel_dst.len);
+	if (rc == 0)
+		rc = parse_src_dst(ld, v[SEL_SRC], v[SEL_DST], "selector ",
+				   &sa->sel_family, &sa->sel_src, &sa->sel_dst,
+				   &sa->sel6_src, &sa->sel6_dst);
 	return rc;
 }
 
@@ -162,57 +205,143 @@ static int parse_lifetime(struct loader *ld, const yaml_node_t *node,
 	return 0;
 }
 
-/* local: one of our public addresses, or the first public one. */
-static int sa_local(struct loader *ld, const yaml_node_t *node,
-		    const yaml_node_t *lnode, struct conf_sa *sa)
+static bool has_family(const struct conf_iface *ifc, unsigned int family)
+{
+	return family == CONF_FAMILY_V6 ? ifc->has_addr6 : ifc->prefix_len != 0;
+}
+
+/* An explicit local: one of our public addresses, of either family. */
+static int sa_local(struct loader *ld, const yaml_node_t *lnode,
+		    struct conf_ip *local)
 {
 	const struct conf *c = ld->c;
-	char s[INET_ADDRSTRLEN];
-	unsigned int i;
+	char s[INET6_ADDRSTRLEN];
 	int own, rc;
 
-	if (lnode == NULL) {
-		for (i = 0; i < c->n_ifaces; i++)
-			if (c->ifaces[i].role == CONF_ROLE_PUBLIC) {
-				sa->local = c->ifaces[i].addr;
-				return 0;
-			}
-		return conf_fail(ld, line_of(node),
-				 "sa has no 'local' and no interface has role public");
-	}
-	rc = conf_parse_ipv4(ld, lnode, "local", &sa->local);
+	rc = conf_parse_ip(ld, lnode, "local", local);
 	if (rc < 0)
 		return rc;
-	own = conf_gateway_addr(c, sa->local);
+	own = local->family == CONF_FAMILY_V6 ? conf_gateway_addr6(c, local->v6) :
+	      conf_gateway_addr(c, local->v4);
 	if (own >= 0 && c->ifaces[own].role == CONF_ROLE_PUBLIC)
 		return 0;
 	if (own >= 0)
 		return conf_fail(ld, line_of(lnode),
 				 "local %s is the address of interface %s, which is not public",
-				 conf_ip_str(sa->local, s), c->ifaces[own].name);
+				 conf_ipx_str(local, s), c->ifaces[own].name);
 	return conf_fail(ld, line_of(lnode),
 			 "local %s is not the address of a public interface",
-			 conf_ip_str(sa->local, s));
+			 conf_ipx_str(local, s));
 }
 
-static int sa_peer(struct loader *ld, const yaml_node_t *pnode, struct conf_sa *sa)
+/* No local: the first public interface with an address of the peer's family. */
+static int sa_default_local(struct loader *ld, const yaml_node_t *node,
+			    struct conf_ip *local, unsigned int family)
 {
-	char s[INET_ADDRSTRLEN];
+	const struct conf *c = ld->c;
+	unsigned int i;
+
+	for (i = 0; i < c->n_ifaces; i++) {
+		const struct conf_iface *ifc = &c->ifaces[i];
+
+		if (ifc->role != CONF_ROLE_PUBLIC || !has_family(ifc, family))
+			continue;
+		memset(local, 0, sizeof(*local));
+		local->family = (uint8_t)family;
+		if (family == CONF_FAMILY_V6)
+			memcpy(local->v6, ifc->addr6, 16);
+		else
+			local->v4 = ifc->addr;
+		return 0;
+	}
+	return conf_fail(ld, line_of(node),
+			 "sa has no 'local' and no public interface has an %s address",
+			 conf_family_name(family));
+}
+
+static int sa_peer(struct loader *ld, const yaml_node_t *pnode, struct conf_ip *p)
+{
+	char s[INET6_ADDRSTRLEN];
+	const char *why;
 	uint32_t a;
 	int own, rc;
 
-	rc = conf_parse_ipv4(ld, pnode, "peer", &a);
+	rc = conf_parse_ip(ld, pnode, "peer", p);
 	if (rc < 0)
 		return rc;
-	if ((a >> 24) == 0 || (a >> 24) == 127 || a >= 0xe0000000u)
-		return conf_fail(ld, line_of(pnode), "peer %s is not a unicast address",
-				 conf_ip_str(a, s));
-	own = conf_gateway_addr(ld->c, a);
+	conf_ipx_str(p, s);
+	if (p->family == CONF_FAMILY_V6) {
+		why = conf_ip6_special(p->v6);
+		if (why != NULL)
+			return conf_fail(ld, line_of(pnode), "peer %s %s", s, why);
+		if (conf_ip6_link_local(p->v6))
+			return conf_fail(ld, line_of(pnode),
+					 "peer %s is link-local; an SA's peer needs a routable address",
+					 s);
+		own = conf_gateway_addr6(ld->c, p->v6);
+	} else {
+		a = p->v4;
+		if ((a >> 24) == 0 || (a >> 24) == 127 || a >= 0xe0000000u)
+			return conf_fail(ld, line_of(pnode),
+					 "peer %s is not a unicast address", s);
+		own = conf_gateway_addr(ld->c, a);
+	}
 	if (own >= 0)
 		return conf_fail(ld, line_of(pnode),
 				 "peer %s is the gateway's own address (interface %s)",
-				 conf_ip_str(a, s), ld->c->ifaces[own].name);
-	sa->peer = a;
+				 s, ld->c->ifaces[own].name);
+	return 0;
+}
+
+/*
+ * local and peer: one outer family. An explicit local is checked before
+ * the peer; with none at all, a missing public interface is reported first.
+ */
+static int sa_addresses(struct loader *ld, const yaml_node_t *node,
+			yaml_node_t **v, struct conf_sa *sa)
+{
+	const struct conf *c = ld->c;
+	struct conf_ip local, peer;
+	unsigned int i;
+	int rc;
+
+	if (v[SA_LOCAL] == NULL) {
+		for (i = 0; i < c->n_ifaces; i++)
+			if (c->ifaces[i].role == CONF_ROLE_PUBLIC)
+				break;
+		if (i == c->n_ifaces)
+			return conf_fail(ld, line_of(node),
+					 "sa has no 'local' and no interface has role public");
+	} else {
+		rc = sa_local(ld, v[SA_LOCAL], &local);
+		if (rc < 0)
+			return rc;
+	}
+	rc = sa_peer(ld, v[SA_PEER], &peer);
+	if (rc < 0)
+		return rc;
+	if (v[SA_LOCAL] != NULL && local.family != peer.family)
+		return conf_fail(ld, line_of(v[SA_PEER]), "local is %s but peer is %s",
+				 conf_family_name(local.family),
+				 conf_family_name(peer.family));
+	if (v[SA_LOCAL] == NULL) {
+		rc = sa_default_local(ld, node, &local, peer.family);
+		if (rc < 0)
+			return rc;
+	}
+	sa->family = peer.family;
+	sa->local = local.v4;
+	sa->peer = peer.v4;
+	memcpy(sa->local6, local.v6, 16);
+	memcpy(sa->peer6, peer.v6, 16);
+	/* transport keeps the packet's own header: inner family = outer */
+	if (sa->mode == CONF_SA_TRANSPORT && sa->sel_family != 0 &&
+	    sa->sel_family != sa->family)
+		return conf_fail(ld, line_of(v[SA_SELECTOR]),
+				 "selector is %s but this transport SA's peer is %s "
+				 "(transport carries packets of its outer family)",
+				 conf_family_name(sa->sel_family),
+				 conf_family_name(sa->family));
 	return 0;
 }
 
@@ -309,9 +438,7 @@ static int parse_sa(struct loader *ld, yaml_node_t *node, unsigned int idx)
 	if (rc == 0)
 		rc = sa_direction_keys(ld, v, sa);
 	if (rc == 0)
-		rc = sa_local(ld, node, v[SA_LOCAL], sa);
-	if (rc == 0)
-		rc = sa_peer(ld, v[SA_PEER], sa);
+		rc = sa_addresses(ld, node, v, sa);
 	if (rc == 0)
 		rc = sa_natt(ld, v, sa);
 	if (rc == 0 && v[SA_LIFETIME] != NULL)
@@ -436,6 +563,7 @@ static int resolve_policies(struct loader *ld, const yaml_node_t *seq,
 {
 	struct conf *c = ld->c;
 	struct by_name want, *hit;
+	const struct conf_sa *sa;
 	const yaml_node_t *sn;
 	unsigned int i;
 
@@ -452,10 +580,18 @@ static int resolve_policies(struct loader *ld, const yaml_node_t *seq,
 		if (hit == NULL)
 			return conf_fail(ld, po->line, "policy refers to unknown SA '%s'",
 					 want.name);
-		if (c->sas[hit->idx].dir != CONF_SA_OUT)
+		sa = &c->sas[hit->idx];
+		if (sa->dir != CONF_SA_OUT)
 			return conf_fail(ld, po->line,
 					 "policy refers to SA %s (line %d), which is an in SA; protect needs an out SA",
-					 want.name, c->sas[hit->idx].line);
+					 want.name, sa->line);
+		/* a tunnel carries either family; transport only its own */
+		if (sa->mode == CONF_SA_TRANSPORT && sa->family != po->family)
+			return conf_fail(ld, po->line,
+					 "policy is %s but SA %s (line %d) is a transport SA to an %s peer; "
+					 "transport carries packets of its outer family",
+					 conf_family_name(po->family), want.name, sa->line,
+					 conf_family_name(sa->family));
 		po->sa = (int)hit->idx;
 	}
 	return 0;
@@ -520,6 +656,37 @@ static int parse_ports(struct loader *ld, yaml_node_t **v, struct conf_policy *p
 	return rc;
 }
 
+/*
+ * src, dst and family: prefixes of one family, which `family:` (needed only
+ * for an IPv6 policy without prefixes) must not contradict. IPv4 when
+ * nothing says.
+ */
+static int policy_family(struct loader *ld, yaml_node_t **v, struct conf_policy *po)
+{
+	const yaml_node_t *an;
+	const char *text;
+	unsigned int f = 0;
+	uint8_t fam;
+	int rc;
+
+	rc = parse_src_dst(ld, v[PO_SRC], v[PO_DST], "", &fam, &po->src, &po->dst,
+			   &po->src6, &po->dst6);
+	if (rc == 0 && v[PO_FAMILY] != NULL)
+		rc = conf_parse_word(ld, v[PO_FAMILY], "family", family_words, 2, &f);
+	if (rc < 0)
+		return rc;
+	f = f == 1 ? CONF_FAMILY_V6 : CONF_FAMILY_V4;
+	po->family = fam != 0 ? fam : (uint8_t)f;
+	if (v[PO_FAMILY] == NULL || fam == 0 || fam == f)
+		return 0;
+	/* quote the prefix that says otherwise (a scalar, read above) */
+	an = v[PO_SRC] != NULL ? v[PO_SRC] : v[PO_DST];
+	text = (const char *)an->data.scalar.value;
+	return conf_fail(ld, line_of(v[PO_FAMILY]), "family %s contradicts %s %.64s (%s)",
+			 family_words[f == CONF_FAMILY_V6],
+			 an == v[PO_SRC] ? "src" : "dst", text, conf_family_name(fam));
+}
+
 static int parse_policy(struct loader *ld, yaml_node_t *node, unsigned int idx)
 {
 	struct conf_policy *po = &ld->c->policies[idx];
@@ -533,10 +700,8 @@ static int parse_policy(struct loader *ld, yaml_node_t *node, unsigned int idx)
 	po->sa = -1;
 	po->line = line_of(node);
 	rc = conf_read_map(ld, node, &policy_sec, v);
-	if (rc == 0 && v[PO_SRC] != NULL)
-		rc = conf_parse_network(ld, v[PO_SRC], "src", &po->src.addr, &po->src.len);
-	if (rc == 0 && v[PO_DST] != NULL)
-		rc = conf_parse_network(ld, v[PO_DST], "dst", &po->dst.addr, &po->dst.len);
+	if (rc == 0)
+		rc = policy_family(ld, v, po);
 	if (rc == 0 && v[PO_PROTO] != NULL)
 		rc = parse_proto(ld, v[PO_PROTO], &po->proto);
 	if (rc == 0)

@@ -3,7 +3,8 @@
  * Configuration loader: reads the operator's YAML file with libyaml, checks
  * its structure (keys, kinds, counts) and the relations between values
  * (subnets, next hops, static neighbours), and fills struct conf; single
- * values are parsed in conf_value.c. Main lcore at start-up only. Every
+ * values are parsed in conf_value.c, IPv6 relations checked in conf_ip6.c.
+ * Main lcore at start-up only. Every
  * problem is reported as "PATH:LINE: what is wrong"; nothing here logs or exits.
  */
 #include <errno.h>
@@ -44,7 +45,7 @@ enum {
 	TOP_INTERFACES, TOP_ROUTES, TOP_NEIGHBOURS, TOP_SETTINGS, TOP_SAS,
 	TOP_POLICIES, TOP_N
 };
-enum { IF_NAME, IF_DEVICE, IF_ROLE, IF_ADDRESS, IF_MTU, IF_N };
+enum { IF_NAME, IF_DEVICE, IF_ROLE, IF_ADDRESS, IF_ADDRESS6, IF_MTU, IF_N };
 enum { RT_PREFIX, RT_VIA, RT_IFACE, RT_N };
 enum { NB_ADDRESS, NB_MAC, NB_IFACE, NB_N };
 enum { ST_NEIGHBOUR, ST_ICMP_RATE, ST_CRYPTO, ST_N };
@@ -61,7 +62,7 @@ static const char *const top_reserved[] = {
 	"connections", "secrets",
 };
 static const char *const iface_keys[IF_N] = {
-	"name", "device", "role", "address", "mtu",
+	"name", "device", "role", "address", "address6", "mtu",
 };
 static const char *const route_keys[RT_N] = { "prefix", "via", "interface" };
 static const char *const neigh_keys[NB_N] = { "address", "mac", "interface" };
@@ -78,8 +79,8 @@ static const struct section top_sec = {
 };
 static const struct section iface_sec = {
 	.what = "interface", .keys = iface_keys, .n_keys = IF_N,
-	.required = (1u << IF_NAME) | (1u << IF_DEVICE) | (1u << IF_ROLE) |
-		    (1u << IF_ADDRESS),
+	/* and address or address6 or both: parse_interface() */
+	.required = (1u << IF_NAME) | (1u << IF_DEVICE) | (1u << IF_ROLE),
 };
 static const struct section route_sec = {
 	.what = "route", .keys = route_keys, .n_keys = RT_N,
@@ -371,9 +372,11 @@ yaml_node_t *conf_map_get(struct loader *ld, const yaml_node_t *map,
 
 /* ---- semantic checks ------------------------------------------------- */
 
+/* prefix_len 0: an IPv6-only interface, on no IPv4 subnet */
 static bool in_subnet(const struct conf_iface *ifc, uint32_t a)
 {
-	return ((a ^ ifc->addr) & prefix_mask(ifc->prefix_len)) == 0;
+	return ifc->prefix_len != 0 &&
+	       ((a ^ ifc->addr) & prefix_mask(ifc->prefix_len)) == 0;
 }
 
 /* Why `a` cannot be a host on a /plen link, or NULL when it can. */
@@ -390,7 +393,7 @@ static const char *host_problem(uint32_t a, unsigned int plen)
 	return NULL;
 }
 
-static int find_iface(const struct conf *c, const char *name)
+int conf_find_iface(const struct conf *c, const char *name)
 {
 	unsigned int i;
 
@@ -406,7 +409,7 @@ int conf_gateway_addr(const struct conf *c, uint32_t a)
 	unsigned int i;
 
 	for (i = 0; i < c->n_ifaces; i++)
-		if (c->ifaces[i].addr == a)
+		if (c->ifaces[i].prefix_len != 0 && c->ifaces[i].addr == a)
 			return (int)i;
 	return -1;
 }
@@ -427,6 +430,8 @@ static int check_iface_pair(struct loader *ld, const struct conf_iface *a,
 		return conf_fail(ld, line_of(v[IF_DEVICE]),
 				 "device '%s' is already used by interface %s (line %d)",
 				 a->device, b->name, b->line);
+	if (a->prefix_len == 0 || b->prefix_len == 0)
+		return 0;           /* IPv6-only: conf_check_iface6() */
 	if (a->addr == b->addr)
 		return conf_fail(ld, line_of(v[IF_ADDRESS]),
 				 "address %s is already used by interface %s (line %d)",
@@ -449,7 +454,7 @@ static int check_iface(struct loader *ld, unsigned int idx, yaml_node_t **v)
 	unsigned int j;
 	int rc;
 
-	why = host_problem(ifc->addr, ifc->prefix_len);
+	why = ifc->prefix_len != 0 ? host_problem(ifc->addr, ifc->prefix_len) : NULL;
 	if (why != NULL)
 		return conf_fail(ld, line_of(v[IF_ADDRESS]), "address %s/%u %s",
 				 conf_ip_str(ifc->addr, s), ifc->prefix_len, why);
@@ -458,7 +463,7 @@ static int check_iface(struct loader *ld, unsigned int idx, yaml_node_t **v)
 		if (rc < 0)
 			return rc;
 	}
-	return 0;
+	return conf_check_iface6(ld, idx, v[IF_ADDRESS6]);
 }
 
 /*
@@ -478,7 +483,7 @@ static int resolve_iface(struct loader *ld, const yaml_node_t *addr_node,
 		rc = conf_parse_name(ld, if_node, "interface", name);
 		if (rc < 0)
 			return rc;
-		i = find_iface(c, name);
+		i = conf_find_iface(c, name);
 		if (i < 0)
 			return conf_fail(ld, line_of(if_node),
 					 "interface '%s' is not defined", name);
@@ -502,23 +507,38 @@ static int resolve_iface(struct loader *ld, const yaml_node_t *addr_node,
 	return 0;
 }
 
+static bool same_route(const struct conf_route *a, const struct conf_route *b)
+{
+	if (a->family != b->family || a->prefix_len != b->prefix_len)
+		return false;
+	if (a->family == CONF_FAMILY_V6)
+		return memcmp(a->prefix6, b->prefix6, 16) == 0;
+	return a->prefix == b->prefix;
+}
+
 static int check_route(struct loader *ld, unsigned int idx, yaml_node_t **v)
 {
 	struct conf_route *r = &ld->c->routes[idx];
-	char s[INET_ADDRSTRLEN];
+	char s[INET6_ADDRSTRLEN];
 	unsigned int j;
 	int rc;
 
-	rc = resolve_iface(ld, v[RT_VIA], v[RT_IFACE], "via", r->via, &r->iface);
+	if (r->family == CONF_FAMILY_V6)
+		rc = conf_resolve_iface6(ld, v[RT_VIA], v[RT_IFACE], "via", r->via6,
+					 &r->iface);
+	else
+		rc = resolve_iface(ld, v[RT_VIA], v[RT_IFACE], "via", r->via, &r->iface);
 	if (rc < 0)
 		return rc;
 	for (j = 0; j < idx; j++) {
 		const struct conf_route *o = &ld->c->routes[j];
 
-		if (o->prefix == r->prefix && o->prefix_len == r->prefix_len)
+		if (same_route(o, r))
 			return conf_fail(ld, line_of(v[RT_PREFIX]),
 					 "duplicate route %s/%u (first at line %d)",
-					 conf_ip_str(r->prefix, s), r->prefix_len, o->line);
+					 r->family == CONF_FAMILY_V6 ?
+					 conf_ip6_str(r->prefix6, s) : conf_ip_str(r->prefix, s),
+					 r->prefix_len, o->line);
 	}
 	return 0;
 }
@@ -526,22 +546,29 @@ static int check_route(struct loader *ld, unsigned int idx, yaml_node_t **v)
 static int check_neigh(struct loader *ld, unsigned int idx, yaml_node_t **v)
 {
 	struct conf_neigh *nb = &ld->c->neighs[idx];
-	char s[INET_ADDRSTRLEN];
+	bool v6 = nb->family == CONF_FAMILY_V6;
+	char s[INET6_ADDRSTRLEN];
 	unsigned int j;
 	int rc;
 
-	rc = resolve_iface(ld, v[NB_ADDRESS], v[NB_IFACE], "neighbour",
-			   nb->addr, &nb->iface);
+	if (v6)
+		rc = conf_resolve_iface6(ld, v[NB_ADDRESS], v[NB_IFACE], "neighbour",
+					 nb->addr6, &nb->iface);
+	else
+		rc = resolve_iface(ld, v[NB_ADDRESS], v[NB_IFACE], "neighbour",
+				   nb->addr, &nb->iface);
 	if (rc < 0)
 		return rc;
 	for (j = 0; j < idx; j++) {
 		const struct conf_neigh *o = &ld->c->neighs[j];
 
-		if (o->addr == nb->addr && o->iface == nb->iface)
-			return conf_fail(ld, line_of(v[NB_ADDRESS]),
-					 "duplicate neighbour %s on %s (first at line %d)",
-					 conf_ip_str(nb->addr, s),
-					 ld->c->ifaces[nb->iface].name, o->line);
+		if (o->family != nb->family || o->iface != nb->iface ||
+		    (v6 ? memcmp(o->addr6, nb->addr6, 16) != 0 : o->addr != nb->addr))
+			continue;
+		return conf_fail(ld, line_of(v[NB_ADDRESS]),
+				 "duplicate neighbour %s on %s (first at line %d)",
+				 v6 ? conf_ip6_str(nb->addr6, s) : conf_ip_str(nb->addr, s),
+				 ld->c->ifaces[nb->iface].name, o->line);
 	}
 	return 0;
 }
@@ -553,18 +580,30 @@ static int parse_interface(struct loader *ld, yaml_node_t *node, unsigned int id
 	struct conf_iface *ifc = &ld->c->ifaces[idx];
 	yaml_node_t *v[IF_N];
 	uint32_t mtu = DEF_MTU;
+	struct conf_ip a;
 	int rc;
 
 	rc = conf_read_map(ld, node, &iface_sec, v);
+	if (rc == 0 && v[IF_ADDRESS] == NULL && v[IF_ADDRESS6] == NULL)
+		rc = conf_fail(ld, line_of(node),
+			       "interface is missing 'address' or 'address6'");
 	if (rc == 0)
 		rc = conf_parse_name(ld, v[IF_NAME], "name", ifc->name);
 	if (rc == 0)
 		rc = conf_parse_device(ld, v[IF_DEVICE], ifc->device);
 	if (rc == 0)
 		rc = conf_parse_role(ld, v[IF_ROLE], &ifc->role);
-	if (rc == 0)
-		rc = conf_parse_prefix(ld, v[IF_ADDRESS], "address", 1,
-				       &ifc->addr, &ifc->prefix_len);
+	if (rc == 0 && v[IF_ADDRESS] != NULL) {
+		rc = conf_parse_ip_prefix(ld, v[IF_ADDRESS], "address", 1,
+					  CONF_FAMILY_V4, &a, &ifc->prefix_len);
+		ifc->addr = a.v4;
+	}
+	if (rc == 0 && v[IF_ADDRESS6] != NULL) {
+		rc = conf_parse_ip_prefix(ld, v[IF_ADDRESS6], "address6", 1,
+					  CONF_FAMILY_V6, &a, &ifc->prefix6_len);
+		memcpy(ifc->addr6, a.v6, 16);
+		ifc->has_addr6 = rc == 0;
+	}
 	if (rc == 0 && v[IF_MTU] != NULL)
 		rc = conf_parse_u32_range(ld, v[IF_MTU], "mtu", 576, 9000, &mtu);
 	if (rc < 0)
@@ -577,17 +616,26 @@ static int parse_interface(struct loader *ld, yaml_node_t *node, unsigned int id
 static int parse_route(struct loader *ld, yaml_node_t *node, unsigned int idx)
 {
 	struct conf_route *r = &ld->c->routes[idx];
+	struct conf_ip pfx, via;
 	yaml_node_t *v[RT_N];
 	int rc;
 
 	rc = conf_read_map(ld, node, &route_sec, v);
 	if (rc == 0)
-		rc = conf_parse_network(ld, v[RT_PREFIX], "prefix",
-					&r->prefix, &r->prefix_len);
+		rc = conf_parse_ip_network(ld, v[RT_PREFIX], "prefix", &pfx,
+					   &r->prefix_len);
 	if (rc == 0)
-		rc = conf_parse_ipv4(ld, v[RT_VIA], "via", &r->via);
+		rc = conf_parse_ip(ld, v[RT_VIA], "via", &via);
 	if (rc < 0)
 		return rc;
+	if (pfx.family != via.family)
+		return conf_fail(ld, line_of(v[RT_VIA]), "route prefix is %s but via is %s",
+				 conf_family_name(pfx.family), conf_family_name(via.family));
+	r->family = pfx.family;
+	r->prefix = pfx.v4;
+	r->via = via.v4;
+	memcpy(r->prefix6, pfx.v6, 16);
+	memcpy(r->via6, via.v6, 16);
 	r->line = line_of(node);
 	return check_route(ld, idx, v);
 }
@@ -596,15 +644,19 @@ static int parse_neighbour(struct loader *ld, yaml_node_t *node, unsigned int id
 {
 	struct conf_neigh *nb = &ld->c->neighs[idx];
 	yaml_node_t *v[NB_N];
+	struct conf_ip a;
 	int rc;
 
 	rc = conf_read_map(ld, node, &neigh_sec, v);
 	if (rc == 0)
-		rc = conf_parse_ipv4(ld, v[NB_ADDRESS], "address", &nb->addr);
+		rc = conf_parse_ip(ld, v[NB_ADDRESS], "address", &a);
 	if (rc == 0)
 		rc = conf_parse_mac(ld, v[NB_MAC], "mac", nb->mac);
 	if (rc < 0)
 		return rc;
+	nb->family = a.family;
+	nb->addr = a.v4;
+	memcpy(nb->addr6, a.v6, 16);
 	nb->line = line_of(node);
 	return check_neigh(ld, idx, v);
 }

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Configuration values: each function takes one YAML scalar and yields one
- * checked C value (number in range, IPv4 address or prefix, MAC, name), or
- * writes "PATH:LINE: what is wrong" for the node's line. Also the error
- * formatter every part of the loader reports through.
+ * checked C value (number in range, IPv4 or IPv6 address or prefix, MAC,
+ * name), or writes "PATH:LINE: what is wrong" for the node's line. Also the
+ * error formatter every part of the loader reports through.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -77,6 +77,26 @@ const char *conf_ip_str(uint32_t a, char buf[INET_ADDRSTRLEN])
 	if (inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN) == NULL)
 		snprintf(buf, INET_ADDRSTRLEN, "?");
 	return buf;
+}
+
+/* RFC 5952 canonical text, as inet_ntop writes it. */
+const char *conf_ip6_str(const uint8_t a[16], char buf[INET6_ADDRSTRLEN])
+{
+	if (inet_ntop(AF_INET6, a, buf, INET6_ADDRSTRLEN) == NULL)
+		snprintf(buf, INET6_ADDRSTRLEN, "?");
+	return buf;
+}
+
+const char *conf_ipx_str(const struct conf_ip *a, char buf[INET6_ADDRSTRLEN])
+{
+	if (a->family == CONF_FAMILY_V6)
+		return conf_ip6_str(a->v6, buf);
+	return conf_ip_str(a->v4, buf);
+}
+
+const char *conf_family_name(unsigned int family)
+{
+	return family == CONF_FAMILY_V6 ? "IPv6" : "IPv4";
 }
 
 enum num { NUM_OK, NUM_BAD, NUM_RANGE };
@@ -164,24 +184,42 @@ int conf_parse_u32_range(struct loader *ld, const yaml_node_t *n,
 	return 0;
 }
 
-/* Dotted quad via inet_pton, which refuses leading zeros and extra text. */
-static int ipv4_text(struct loader *ld, int line, const char *key,
-		     const char *shown, const char *text, uint32_t *out)
+/*
+ * One address, IPv6 when the text has a ':' (is_v6), else IPv4; inet_pton
+ * either way, which refuses leading zeros, zone ids and extra text. `shown`
+ * is the whole value for messages, `text` its address part; `want` is 0
+ * (either family) or the one family the key takes.
+ */
+static int addr_text(struct loader *ld, int line, const char *key,
+		     const char *shown, const char *text, bool is_v6,
+		     unsigned int want, struct conf_ip *out)
 {
 	struct in_addr a;
 
-	if (strchr(shown, ':') != NULL)
-		return conf_fail(ld, line, "IPv6 is not supported yet: %s '%.64s'",
+	memset(out, 0, sizeof(*out));
+	if (is_v6 && want == CONF_FAMILY_V4)
+		return conf_fail(ld, line, "%s '%.64s' is IPv6: write it as %s6",
+				 key, shown, key);
+	if (!is_v6 && want == CONF_FAMILY_V6)
+		return conf_fail(ld, line, "%s '%.64s' is not an IPv6 address",
 				 key, shown);
+	if (is_v6) {
+		if (inet_pton(AF_INET6, text, out->v6) != 1)
+			return conf_fail(ld, line, "%s '%.64s' is not an IPv6 address",
+					 key, shown);
+		out->family = CONF_FAMILY_V6;
+		return 0;
+	}
 	if (inet_pton(AF_INET, text, &a) != 1)
 		return conf_fail(ld, line, "%s '%.64s' is not an IPv4 address",
 				 key, shown);
-	*out = ntohl(a.s_addr);
+	out->family = CONF_FAMILY_V4;
+	out->v4 = ntohl(a.s_addr);
 	return 0;
 }
 
-int conf_parse_ipv4(struct loader *ld, const yaml_node_t *n, const char *key,
-		    uint32_t *out)
+int conf_parse_ip(struct loader *ld, const yaml_node_t *n, const char *key,
+		  struct conf_ip *out)
 {
 	const char *s;
 	int rc;
@@ -189,38 +227,50 @@ int conf_parse_ipv4(struct loader *ld, const yaml_node_t *n, const char *key,
 	rc = conf_scalar(ld, n, key, &s);
 	if (rc < 0)
 		return rc;
-	return ipv4_text(ld, line_of(n), key, s, s, out);
+	return addr_text(ld, line_of(n), key, s, s, strchr(s, ':') != NULL, 0, out);
 }
 
-/* "a.b.c.d/len" with min_len <= len <= 32; host bits are the caller's call. */
-int conf_parse_prefix(struct loader *ld, const yaml_node_t *n,
-		      const char *key, unsigned int min_len,
-			uint32_t *addr, uint8_t *len)
+/*
+ * "addr/len", min_len <= len <= 32 (IPv4) or 128 (IPv6); host bits are the
+ * caller's call. The family is the address part's: a ':' makes it IPv6.
+ */
+int conf_parse_ip_prefix(struct loader *ld, const yaml_node_t *n,
+			 const char *key, unsigned int min_len, unsigned int want,
+			 struct conf_ip *addr, uint8_t *len)
 {
-	char text[INET_ADDRSTRLEN];
+	char text[INET6_ADDRSTRLEN];
 	const char *s, *slash;
+	unsigned int max;
 	uint64_t plen;
+	size_t alen;
+	bool v6, fam_ok;
 	int rc;
 
 	rc = conf_scalar(ld, n, key, &s);
 	if (rc < 0)
 		return rc;
 	slash = strchr(s, '/');
-	if (slash == NULL && strchr(s, ':') == NULL)
+	alen = slash != NULL ? (size_t)(slash - s) : strlen(s);
+	v6 = memchr(s, ':', alen) != NULL;
+	fam_ok = want == 0 || want == (v6 ? CONF_FAMILY_V6 : CONF_FAMILY_V4);
+	if (slash == NULL && fam_ok)   /* else addr_text names the family */
 		return conf_fail(ld, line_of(n),
-				 "%s '%.64s' needs a prefix length, e.g. 192.0.2.1/24",
-				 key, s);
-	if (slash == NULL || (size_t)(slash - s) >= sizeof(text))
-		return ipv4_text(ld, line_of(n), key, s, "", addr);
-	memcpy(text, s, (size_t)(slash - s));
-	text[slash - s] = '\0';
-	rc = ipv4_text(ld, line_of(n), key, s, text, addr);
+				 "%s '%.64s' needs a prefix length, e.g. %s",
+				 key, s, v6 ? "2001:db8::1/64" : "192.0.2.1/24");
+	/* too long for any address: inet_pton of "" says so */
+	text[0] = '\0';
+	if (alen < sizeof(text)) {
+		memcpy(text, s, alen);
+		text[alen] = '\0';
+	}
+	rc = addr_text(ld, line_of(n), key, s, text, v6, want, addr);
 	if (rc < 0)
 		return rc;
-	if (dec_num(slash + 1, strlen(slash + 1), 32, &plen) != NUM_OK ||
+	max = v6 ? 128 : 32;
+	if (dec_num(slash + 1, strlen(slash + 1), max, &plen) != NUM_OK ||
 	    plen < min_len)
-		return conf_fail(ld, line_of(n), "%s '%.64s': prefix length must be %u..32",
-				 key, s, min_len);
+		return conf_fail(ld, line_of(n), "%s '%.64s': prefix length must be %u..%u",
+				 key, s, min_len, max);
 	*len = (uint8_t)plen;
 	return 0;
 }
@@ -334,23 +384,30 @@ int conf_parse_role(struct loader *ld, const yaml_node_t *n,
 	return 0;
 }
 
-int conf_parse_network(struct loader *ld, const yaml_node_t *n, const char *key,
-		       uint32_t *addr, uint8_t *len)
+int conf_parse_ip_network(struct loader *ld, const yaml_node_t *n,
+			  const char *key, struct conf_ip *addr, uint8_t *len)
 {
-	char s1[INET_ADDRSTRLEN], s2[INET_ADDRSTRLEN];
+	char s1[INET6_ADDRSTRLEN], s2[INET6_ADDRSTRLEN];
+	struct conf_ip net;
 	uint32_t mask;
 	int rc;
 
-	rc = conf_parse_prefix(ld, n, key, 0, addr, len);
+	rc = conf_parse_ip_prefix(ld, n, key, 0, 0, addr, len);
 	if (rc < 0)
 		return rc;
-	mask = prefix_mask(*len);
-	if (*addr & ~mask)
-		return conf_fail(ld, line_of(n),
-				 "%s/%u has host bits set; did you mean %s/%u?",
-				 conf_ip_str(*addr, s1), *len,
-				 conf_ip_str(*addr & mask, s2), *len);
-	return 0;
+	net = *addr;
+	if (addr->family == CONF_FAMILY_V6) {
+		ip6_net(addr->v6, *len, net.v6);
+		if (memcmp(net.v6, addr->v6, 16) == 0)
+			return 0;
+	} else {
+		mask = prefix_mask(*len);
+		net.v4 = addr->v4 & mask;
+		if (net.v4 == addr->v4)
+			return 0;
+	}
+	return conf_fail(ld, line_of(n), "%s/%u has host bits set; did you mean %s/%u?",
+			 conf_ipx_str(addr, s1), *len, conf_ipx_str(&net, s2), *len);
 }
 
 int conf_parse_u64(struct loader *ld, const yaml_node_t *n, const char *key,

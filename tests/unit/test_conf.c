@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <cmocka.h>
 
 #include "lib/conf/conf.h"
@@ -585,7 +586,7 @@ static const struct bad_case bad_cases[] = {
 	{ BASE "interface: x\n",
 	  "bad.yaml:10: unknown key 'interface' in configuration (expected interfaces, routes, neighbours, settings, sas, policies)" },
 	{ "interfaces:\n  - name: wan0\n    device: d0\n    role: public\n    adress: 192.0.2.1/24\n",
-	  "bad.yaml:5: unknown key 'adress' in interface (expected name, device, role, address, mtu)" },
+	  "bad.yaml:5: unknown key 'adress' in interface (expected name, device, role, address, address6, mtu)" },
 	{ ROUTE("203.0.113.0/24", "198.51.100.254") "    gw: x\n",
 	  "bad.yaml:13: unknown key 'gw' in route (expected prefix, via, interface)" },
 	{ NEIGH("192.0.2.254", "02:00:00:00:00:01") "    dev: wan0\n",
@@ -645,14 +646,14 @@ static const struct bad_case bad_cases[] = {
 	{ WAN_ADDR("192.0.2.1/24/8"), "bad.yaml:5: address '192.0.2.1/24/8': prefix length must be 1..32" },
 	/* 55 */
 	{ WAN_ADDR("192.0.2.1/"), "bad.yaml:5: address '192.0.2.1/': prefix length must be 1..32" },
-	{ WAN_ADDR("'2001:db8::1/64'"), "bad.yaml:5: IPv6 is not supported yet: address '2001:db8::1/64'" },
+	{ WAN_ADDR("'2001:db8::1/64'"), "bad.yaml:5: address '2001:db8::1/64' is IPv6: write it as address6" },
 	{ WAN_ADDR("192.0.2.1111111111111111111/24"), "bad.yaml:5: address '192.0.2.1111111111111111111/24' is not an IPv4 address" },
 	{ WAN_ADDR("192.0.2.0/24"), "bad.yaml:5: address 192.0.2.0/24 is the network address of its subnet" },
 	{ WAN_ADDR("192.0.2.255/24"), "bad.yaml:5: address 192.0.2.255/24 is the broadcast address of its subnet" },
 	/* 60 */
 	{ WAN_ADDR("127.0.0.1/8"), "bad.yaml:5: address 127.0.0.1/8 is not a unicast host address" },
 	{ WAN_ADDR("224.0.0.1/24"), "bad.yaml:5: address 224.0.0.1/24 is not a unicast host address" },
-	{ ROUTE("203.0.113.0/24", "'2001:db8::1'"), "bad.yaml:12: IPv6 is not supported yet: via '2001:db8::1'" },
+	{ ROUTE("203.0.113.0/24", "'2001:db8::1'"), "bad.yaml:12: route prefix is IPv4 but via is IPv6" },
 	{ ROUTE("203.0.113.0/24", "198.51.100.254 "), NULL },   /* trailing blank is YAML's: fine */
 	{ ROUTE("203.0.113.0/24", "'198.51.100.254 '"), "bad.yaml:12: via '198.51.100.254 ' is not an IPv4 address" },
 	/* 65: numbers */
@@ -746,7 +747,7 @@ static const struct bad_case bad_cases[] = {
 	  "bad.yaml:13: duplicate neighbour 192.0.2.254 on wan0 (first at line 11)" },
 	/* 122 */
 	{ NEIGH("192.0.2.255", "02:00:00:00:00:01"), "bad.yaml:11: neighbour 192.0.2.255 is the broadcast address of its subnet" },
-	{ NEIGH("'::1'", "02:00:00:00:00:01"), "bad.yaml:11: IPv6 is not supported yet: address '::1'" },
+	{ NEIGH("'::1'", "02:00:00:00:00:01"), "bad.yaml:11: neighbour ::1 is the loopback address" },
 	{ NEIGH("192.0.2.254/32", "02:00:00:00:00:01"), "bad.yaml:11: address '192.0.2.254/32' is not an IPv4 address" },
 };
 
@@ -785,7 +786,7 @@ static const struct bad_case bad_ipsec_cases[] = {
 	{ SA_IN("    lifetime:\n      soft_seconds: 5\n"),
 	  "bad.yaml:19: unknown key 'soft_seconds' in sa.lifetime (expected soft_bytes, hard_bytes, soft_packets, hard_packets)" },
 	{ POLICY("{action: bypass, port: 5}"),
-	  "bad.yaml:19: unknown key 'port' in policy (expected src, dst, proto, sport, dport, priority, action, sa)" },
+	  "bad.yaml:19: unknown key 'port' in policy (expected src, dst, family, proto, sport, dport, priority, action, sa)" },
 	{ CRYPTO("    engine: openssl\n    threads: 2\n"),
 	  "bad.yaml:13: unknown key 'threads' in settings.crypto (expected engine, device)" },
 	{ SA_IN("    name: s2\n"), "bad.yaml:18: duplicate key 'name' in sa (first at line 11)" },
@@ -939,7 +940,7 @@ static const struct bad_case bad_ipsec_cases[] = {
 	{ POLICY("{action: bypass, proto: TCP}"), "bad.yaml:19: proto 'TCP' must be any, tcp, udp, icmp" },
 	{ POLICY("{action: bypass, src: 198.51.100.7/24}"),
 	  "bad.yaml:19: 198.51.100.7/24 has host bits set; did you mean 198.51.100.0/24?" },
-	{ POLICY("{action: bypass, dst: '2001:db8::/32'}"), "bad.yaml:19: IPv6 is not supported yet: dst '2001:db8::/32'" },
+	{ POLICY("{action: bypass, dst: '2001:db8::/32'}"), NULL },    /* an IPv6 policy */
 	/* 105 */
 	{ POLICY("{action: bypass, priority: 4294967296}"),
 	  "bad.yaml:19: priority 4294967296 is out of range (0..4294967295)" },
@@ -995,6 +996,473 @@ static void test_bad_ipsec(void **state)
 {
 	(void)state;
 	run_bad_table(bad_ipsec_cases, sizeof(bad_ipsec_cases) / sizeof(bad_ipsec_cases[0]));
+}
+
+/* ---- IPv6 ------------------------------------------------------------ */
+
+/* IPv6 text to network-order bytes, for the expected values. */
+static const uint8_t *ip6(const char *text)
+{
+	static uint8_t buf[8][16];
+	static unsigned int next;
+	uint8_t *b = buf[next++ % 8];
+
+	assert_int_equal(inet_pton(AF_INET6, text, b), 1);
+	return b;
+}
+
+static const uint8_t zero16[16];
+
+/* Every IPv6 form: dual-stack and IPv6-only interfaces, then each list. */
+static const char ipv6_yaml[] =
+	"interfaces:\n"                          /* 1 */
+	"  - name: wan0\n"                       /* 2 */
+	"    device: d0\n"
+	"    role: public\n"
+	"    address: 192.0.2.1/24\n"
+	"    address6: 2001:db8:1::1/64\n"       /* 6 */
+	"  - name: lan0\n"                       /* 7: IPv6 only, ULA */
+	"    device: d1\n"
+	"    role: private\n"
+	"    address6: fd00:10::1/48\n"
+	"  - name: lan1\n"                       /* 11 */
+	"    device: d2\n"
+	"    role: private\n"
+	"    address: 198.51.100.1/24\n"
+	"    address6: 2001:0DB8:2:0:0:0:0:A/127\n"  /* 15: not canonical, /127 */
+	"routes:\n"                              /* 16 */
+	"  - prefix: ::/0\n"                     /* 17 */
+	"    via: 2001:db8:1::fe\n"
+	"  - prefix: 0.0.0.0/0\n"                /* 19: both default routes */
+	"    via: 192.0.2.254\n"
+	"  - prefix: 2001:db8:100::/48\n"        /* 21 */
+	"    via: fe80::1\n"
+	"    interface: lan0\n"
+	"  - {prefix: '2001:db8:300::/128', via: '2001:db8:2::b'}\n"   /* 24 */
+	"  - {prefix: 2001:db8:200::/56, via: 'fd00:10::9', interface: lan0}\n"
+	"neighbours:\n"                          /* 26 */
+	"  - address: 2001:db8:1::fe\n"          /* 27 */
+	"    mac: 02:00:00:00:00:01\n"
+	"  - {address: fe80::2, mac: '02:00:00:00:00:02', interface: wan0}\n"  /* 29 */
+	"  - {address: fe80::2, mac: '02:00:00:00:00:03', interface: lan0}\n"
+	"  - {address: 192.0.2.254, mac: '02:00:00:00:00:04'}\n"
+	"sas:\n"                                 /* 32 */
+	"  - {name: v6-in, direction: in, spi: 0x600, aead: aes-gcm-128, key: " KEY16 ",\n"
+	"     salt: 0x01020304, peer: '2001:db8:ffff::10',\n"
+	"     selector: {src: '2001:db8:400::/48', dst: 'fd00:10::/48'}}\n"
+	"  - {name: v6-out, direction: out, spi: 0x601, aead: aes-gcm-128, key: " KEY16 ",\n"
+	"     salt: 0x01020304, peer: '2001:db8:ffff::10'}\n"                  /* 36 */
+	"  - {name: v6-tr, direction: out, spi: 0x602, mode: transport, aead: aes-gcm-128,\n"
+	"     key: " KEY16 ", salt: 0x01020304, local: '2001:db8:1::1', peer: '2001:db8:ffff::11'}\n"
+	"  - {name: v4in6-in, direction: in, spi: 0x603, aead: aes-gcm-128, key: " KEY16 ",\n"
+	"     salt: 0x01020304, peer: '2001:db8:ffff::12', selector: {dst: 198.51.100.0/24}}\n"
+	"  - {name: v6in4-out, direction: out, spi: 0x604, aead: aes-gcm-128, key: " KEY16 ",\n"
+	"     salt: 0x01020304, peer: 203.0.113.20}\n"                          /* 41 */
+	"  - {name: v4-in, direction: in, spi: 0x605, aead: aes-gcm-128, key: " KEY16 ",\n"
+	"     salt: 0x01020304, peer: 203.0.113.20}\n"
+	"  - {name: v6-tr-in, direction: in, spi: 0x606, mode: transport, aead: aes-gcm-128,\n"
+	"     key: " KEY16 ", salt: 0x01020304, peer: '2001:db8:ffff::11',\n"
+	"     selector: {src: '2001:db8:ffff::11/128'}}\n"
+	"policies:\n"                            /* 47 */
+	"  - {src: '2001:db8:2::/64', dst: '2001:db8:400::/48', action: protect, sa: v6-out}\n"
+	"  - {dst: '2001:db8:500::/48', action: protect, sa: v6in4-out}\n"
+	"  - {family: ipv6, proto: tcp, dport: 22, action: protect, sa: v6-tr}\n"
+	"  - {src: '::/0', family: ipv6, action: bypass}\n"
+	"  - {family: ipv6, action: discard}\n"
+	"  - {family: ipv4, dst: 10.0.0.0/8, action: discard}\n"
+	"  - {action: bypass}\n";
+
+static void test_ipv6_full(void **state)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+	const struct conf_iface *ifc;
+	const struct conf_route *r;
+	const struct conf_neigh *nb;
+	const struct conf_sa *sa;
+	const struct conf_policy *po;
+
+	(void)state;
+	assert_non_null(c);
+	if (load(ipv6_yaml, c, err) != 0)
+		print_error("%s\n", err);
+	assert_int_equal(load(ipv6_yaml, c, err), 0);
+
+	assert_int_equal(c->n_ifaces, 3);
+	ifc = &c->ifaces[0];
+	assert_int_equal(ifc->addr, ip(192, 0, 2, 1));
+	assert_int_equal(ifc->prefix_len, 24);
+	assert_int_equal(ifc->has_addr6, 1);
+	assert_memory_equal(ifc->addr6, ip6("2001:db8:1::1"), 16);
+	assert_int_equal(ifc->prefix6_len, 64);
+	ifc = &c->ifaces[1];            /* IPv6 only */
+	assert_int_equal(ifc->addr, 0);
+	assert_int_equal(ifc->prefix_len, 0);
+	assert_int_equal(ifc->has_addr6, 1);
+	assert_memory_equal(ifc->addr6, ip6("fd00:10::1"), 16);
+	assert_int_equal(ifc->prefix6_len, 48);
+	assert_int_equal(ifc->mtu, 1500);
+	assert_int_equal(ifc->line, 7);
+	ifc = &c->ifaces[2];
+	assert_memory_equal(ifc->addr6, ip6("2001:db8:2::a"), 16);
+	assert_int_equal(ifc->prefix6_len, 127);
+
+	assert_int_equal(c->n_routes, 5);
+	r = &c->routes[0];
+	assert_int_equal(r->family, CONF_FAMILY_V6);
+	assert_memory_equal(r->prefix6, zero16, 16);
+	assert_int_equal(r->prefix_len, 0);
+	assert_memory_equal(r->via6, ip6("2001:db8:1::fe"), 16);
+	assert_int_equal(r->prefix, 0);
+	assert_int_equal(r->via, 0);
+	assert_int_equal(r->iface, 0);
+	assert_int_equal(r->line, 17);
+	r = &c->routes[1];
+	assert_int_equal(r->family, CONF_FAMILY_V4);
+	assert_int_equal(r->via, ip(192, 0, 2, 254));
+	assert_memory_equal(r->prefix6, zero16, 16);
+	assert_memory_equal(r->via6, zero16, 16);
+	r = &c->routes[2];              /* link-local next hop */
+	assert_memory_equal(r->prefix6, ip6("2001:db8:100::"), 16);
+	assert_int_equal(r->prefix_len, 48);
+	assert_memory_equal(r->via6, ip6("fe80::1"), 16);
+	assert_int_equal(r->iface, 1);
+	r = &c->routes[3];              /* the other end of a /127 */
+	assert_int_equal(r->prefix_len, 128);
+	assert_int_equal(r->iface, 2);
+	assert_int_equal(c->routes[4].iface, 1);
+	assert_int_equal(c->routes[4].prefix_len, 56);
+
+	assert_int_equal(c->n_neighs, 4);
+	nb = &c->neighs[0];
+	assert_int_equal(nb->family, CONF_FAMILY_V6);
+	assert_memory_equal(nb->addr6, ip6("2001:db8:1::fe"), 16);
+	assert_int_equal(nb->addr, 0);
+	assert_int_equal(nb->iface, 0);
+	assert_int_equal(nb->line, 27);
+	/* one link-local address on two links: two neighbours */
+	assert_memory_equal(c->neighs[1].addr6, ip6("fe80::2"), 16);
+	assert_int_equal(c->neighs[1].iface, 0);
+	assert_int_equal(c->neighs[2].iface, 1);
+	assert_int_equal(c->neighs[3].family, CONF_FAMILY_V4);
+	assert_memory_equal(c->neighs[3].addr6, zero16, 16);
+
+	assert_int_equal(c->n_sas, 7);
+	sa = &c->sas[0];
+	assert_int_equal(sa->family, CONF_FAMILY_V6);
+	assert_memory_equal(sa->local6, ip6("2001:db8:1::1"), 16);  /* default */
+	assert_memory_equal(sa->peer6, ip6("2001:db8:ffff::10"), 16);
+	assert_int_equal(sa->local, 0);
+	assert_int_equal(sa->peer, 0);
+	assert_int_equal(sa->sel_family, CONF_FAMILY_V6);
+	assert_memory_equal(sa->sel6_src.addr, ip6("2001:db8:400::"), 16);
+	assert_int_equal(sa->sel6_src.len, 48);
+	assert_memory_equal(sa->sel6_dst.addr, ip6("fd00:10::"), 16);
+	assert_int_equal(sa->sel6_dst.len, 48);
+	assert_int_equal(sa->sel_src.len, 0);
+	sa = &c->sas[1];
+	assert_int_equal(sa->family, CONF_FAMILY_V6);
+	assert_int_equal(sa->sel_family, 0);
+	sa = &c->sas[2];
+	assert_int_equal(sa->mode, CONF_SA_TRANSPORT);
+	assert_memory_equal(sa->local6, ip6("2001:db8:1::1"), 16);
+	sa = &c->sas[3];                /* IPv4 inside IPv6 */
+	assert_int_equal(sa->family, CONF_FAMILY_V6);
+	assert_int_equal(sa->sel_family, CONF_FAMILY_V4);
+	assert_int_equal(sa->sel_dst.addr, ip(198, 51, 100, 0));
+	assert_int_equal(sa->sel_dst.len, 24);
+	assert_int_equal(sa->sel_src.len, 0);
+	assert_int_equal(sa->sel6_dst.len, 0);
+	sa = &c->sas[4];
+	assert_int_equal(sa->family, CONF_FAMILY_V4);
+	assert_int_equal(sa->local, ip(192, 0, 2, 1));
+	assert_int_equal(sa->peer, ip(203, 0, 113, 20));
+	assert_memory_equal(sa->local6, zero16, 16);
+	assert_memory_equal(sa->peer6, zero16, 16);
+	assert_int_equal(c->sas[5].sel_family, 0);      /* IPv4, no selector */
+	assert_int_equal(c->sas[6].sel_family, CONF_FAMILY_V6);
+	assert_int_equal(c->sas[6].sel6_src.len, 128);
+
+	assert_int_equal(c->n_policies, 7);
+	po = &c->policies[0];
+	assert_int_equal(po->family, CONF_FAMILY_V6);
+	assert_memory_equal(po->src6.addr, ip6("2001:db8:2::"), 16);
+	assert_int_equal(po->src6.len, 64);
+	assert_memory_equal(po->dst6.addr, ip6("2001:db8:400::"), 16);
+	assert_int_equal(po->dst6.len, 48);
+	assert_int_equal(po->src.len, 0);
+	assert_int_equal(po->sa, 1);
+	po = &c->policies[1];           /* IPv6 in an IPv4 tunnel */
+	assert_int_equal(po->family, CONF_FAMILY_V6);
+	assert_int_equal(po->src6.len, 0);
+	assert_int_equal(po->dst6.len, 48);
+	assert_int_equal(po->sa, 4);
+	po = &c->policies[2];
+	assert_int_equal(po->family, CONF_FAMILY_V6);
+	assert_int_equal(po->sa, 2);
+	assert_int_equal(po->dport_lo, 22);
+	assert_int_equal(c->policies[3].family, CONF_FAMILY_V6);
+	assert_int_equal(c->policies[3].src6.len, 0);
+	po = &c->policies[4];           /* the IPv6 catch-all */
+	assert_int_equal(po->family, CONF_FAMILY_V6);
+	assert_memory_equal(po->src6.addr, zero16, 16);
+	assert_int_equal(po->dst6.len, 0);
+	assert_int_equal(po->action, CONF_POLICY_DISCARD);
+	assert_int_equal(c->policies[5].family, CONF_FAMILY_V4);
+	assert_int_equal(c->policies[5].dst.addr, ip(10, 0, 0, 0));
+	assert_int_equal(c->policies[6].family, CONF_FAMILY_V4);
+	conf_wipe(c);
+	free(c);
+}
+
+/* IPv4 files keep family 4 everywhere and no IPv6 addresses. */
+static void test_ipv4_family(void **state)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+	unsigned int i;
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(load(ipsec_yaml, c, err), 0);
+	for (i = 0; i < c->n_ifaces; i++)
+		assert_int_equal(c->ifaces[i].has_addr6, 0);
+	for (i = 0; i < c->n_sas; i++) {
+		assert_int_equal(c->sas[i].family, CONF_FAMILY_V4);
+		assert_int_equal(c->sas[i].sel_family, i == 0 ? CONF_FAMILY_V4 : 0);
+		assert_memory_equal(c->sas[i].peer6, zero16, 16);
+	}
+	for (i = 0; i < c->n_policies; i++)
+		assert_int_equal(c->policies[i].family, CONF_FAMILY_V4);
+	assert_int_equal(load(full_yaml, c, err), 0);
+	for (i = 0; i < c->n_routes; i++)
+		assert_int_equal(c->routes[i].family, CONF_FAMILY_V4);
+	for (i = 0; i < c->n_neighs; i++)
+		assert_int_equal(c->neighs[i].family, CONF_FAMILY_V4);
+	conf_wipe(c);
+	free(c);
+}
+
+static void test_iface_for_addr6(void **state)
+{
+	char err[CONF_ERR_MAX];
+	struct conf *c = malloc(sizeof(*c));
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(load(ipv6_yaml, c, err), 0);
+	assert_int_equal(conf_iface_for_addr6(c, ip6("2001:db8:1::")), 0);
+	assert_int_equal(conf_iface_for_addr6(c, ip6("2001:db8:1::ffff:ffff:ffff:ffff")), 0);
+	assert_int_equal(conf_iface_for_addr6(c, ip6("2001:db8:1:1::1")), -1);
+	assert_int_equal(conf_iface_for_addr6(c, ip6("fd00:10:0:ffff::1")), 1);
+	assert_int_equal(conf_iface_for_addr6(c, ip6("2001:db8:2::a")), 2);
+	assert_int_equal(conf_iface_for_addr6(c, ip6("2001:db8:2::b")), 2);
+	assert_int_equal(conf_iface_for_addr6(c, ip6("2001:db8:2::c")), -1);
+	assert_int_equal(conf_iface_for_addr6(c, ip6("fe80::1")), -1);
+	assert_int_equal(conf_iface_for_addr6(c, ip6("::")), -1);
+	/* the IPv6-only interface is on no IPv4 subnet */
+	assert_int_equal(conf_iface_for_addr(c, 0), -1);
+	assert_int_equal(conf_iface_for_addr(c, ip(10, 0, 0, 1)), -1);
+	assert_int_equal(conf_iface_for_addr(c, ip(198, 51, 100, 7)), 2);
+	conf_wipe(c);
+	conf_defaults(c);
+	assert_int_equal(conf_iface_for_addr6(c, ip6("2001:db8:1::1")), -1);
+	free(c);
+}
+
+/*
+ * IPv6 cases build on three interfaces: wan0 dual-stack (address6 on line 6),
+ * lan0 IPv6-only (line 10), lan1 IPv4-only (line 14); lists start on 15.
+ */
+#define BASE6                                 \
+	"interfaces:\n"                   /* 1 */ \
+	"  - name: wan0\n"                /* 2 */ \
+	"    device: net_af_packet0\n"    /* 3 */ \
+	"    role: public\n"              /* 4 */ \
+	"    address: 192.0.2.1/24\n"     /* 5 */ \
+	"    address6: 2001:db8:1::1/64\n" /* 6 */ \
+	"  - name: lan0\n"                /* 7 */ \
+	"    device: net_af_packet1\n"    /* 8 */ \
+	"    role: private\n"             /* 9 */ \
+	"    address6: 2001:db8:2::1/64\n" /* 10 */ \
+	"  - name: lan1\n"                /* 11 */ \
+	"    device: net_af_packet2\n"    /* 12 */ \
+	"    role: private\n"             /* 13 */ \
+	"    address: 198.51.100.1/24\n"  /* 14 */
+/* wan0 with its address6 (line 6) replaced */
+#define ADDR6(a) WAN "    address6: " a "\n"
+/* ADDR6 and lan0 (lines 7..10) with address6 a on line 10 */
+#define LAN6(a) ADDR6("2001:db8:1::1/64") \
+	"  - name: lan0\n    device: d1\n    role: private\n    address6: " a "\n"
+/* a route: prefix on line 16, via 17, extra lines from 18 */
+#define ROUTE6(p, v) BASE6 "routes:\n  - prefix: " p "\n    via: " v "\n"
+/* a neighbour: address on line 16, mac 17, extra lines from 18 */
+#define NEIGH6(a) BASE6 "neighbours:\n  - address: " a "\n    mac: 02:00:00:00:00:01\n"
+/* an SA: 15 sas:, 16 name, 17 direction, 18 spi, 19 aead, 20 key, 21 salt,
+ * 22 peer, then the extra lines from 23 */
+#define SA6(d, p) BASE6 "sas:\n  - name: s1\n    direction: " d "\n    spi: 0x1001\n" \
+	"    aead: aes-gcm-128\n    key: " KEY16 "\n    salt: 0x01020304\n    peer: " p "\n"
+
+static const struct bad_case bad_ipv6_cases[] = {
+	/* 0: interface address6 values */
+	{ ADDR6("2001:db8::1/0"), "bad.yaml:6: address6 '2001:db8::1/0': prefix length must be 1..128" },
+	{ ADDR6("2001:db8::1/129"), "bad.yaml:6: address6 '2001:db8::1/129': prefix length must be 1..128" },
+	{ ADDR6("2001:db8::1"), "bad.yaml:6: address6 '2001:db8::1' needs a prefix length, e.g. 2001:db8::1/64" },
+	{ ADDR6("192.0.2.9/24"), "bad.yaml:6: address6 '192.0.2.9/24' is not an IPv6 address" },
+	{ ADDR6("2001:db8::g/64"), "bad.yaml:6: address6 '2001:db8::g/64' is not an IPv6 address" },
+	/* 5 */
+	{ ADDR6("'fe80::1%eth0/64'"), "bad.yaml:6: address6 'fe80::1%eth0/64' is not an IPv6 address" },
+	{ ADDR6("2001:db8:::1/64"), "bad.yaml:6: address6 '2001:db8:::1/64' is not an IPv6 address" },
+	{ ADDR6("fe80::1/64"),
+	  "bad.yaml:6: address6 fe80::1/64 is link-local; address6 takes a global or unique local address" },
+	{ ADDR6("ff02::1/64"), "bad.yaml:6: address6 ff02::1/64 is a multicast address" },
+	{ ADDR6("'::/64'"), "bad.yaml:6: address6 ::/64 is the unspecified address" },
+	/* 10 */
+	{ ADDR6("'::1/128'"), "bad.yaml:6: address6 ::1/128 is the loopback address" },
+	{ ADDR6("'::ffff:192.0.2.1/96'"), "bad.yaml:6: address6 ::ffff:192.0.2.1/96 is an IPv4-mapped address" },
+	{ ADDR6("100::1/64"),
+	  "bad.yaml:6: address6 100::1/64 is not a global unicast (2000::/3) or unique local (fc00::/7) address" },
+	{ ADDR6("2001:db8::/64"),
+	  "bad.yaml:6: address6 2001:db8::/64 is the subnet-router anycast address of its subnet (RFC 4291 §2.6.1)" },
+	{ ADDR6("2001:0DB8:0000::0001/64"), NULL },          /* any spelling inet_pton takes */
+	/* 15 */
+	{ ADDR6("2001:db8::/127"), NULL },                   /* RFC 6164: no anycast on /127 */
+	{ ADDR6("2001:db8::1/128"), NULL },
+	{ ADDR6("fd12:3456:789a::1/48"), NULL },
+	{ ADDR6("[2001:db8::1/64]"), "bad.yaml:6: 'address6' must be a scalar, not a sequence" },
+	{ WAN "    address6: 2001:db8::1/64\n    address6: 2001:db8::2/64\n",
+	  "bad.yaml:7: duplicate key 'address6' in interface (first at line 6)" },
+	/* 20: address and address6 */
+	{ WAN_ADDR("2001:db8::1/64"), "bad.yaml:5: address '2001:db8::1/64' is IPv6: write it as address6" },
+	{ WAN_ADDR("'2001:db8::1'"), "bad.yaml:5: address '2001:db8::1' is IPv6: write it as address6" },
+	{ "interfaces:\n  - name: x\n    device: d0\n    role: public\n",
+	  "bad.yaml:2: interface is missing 'address' or 'address6'" },
+	{ "interfaces:\n  - {name: x, device: d0, role: public, mtu: 1500}\n",
+	  "bad.yaml:2: interface is missing 'address' or 'address6'" },
+	{ "interfaces:\n  - {name: x, device: d0, role: public, address6: 2001:db8::1/64}\n", NULL },
+	/* 25: IPv6 subnets of different interfaces */
+	{ LAN6("2001:db8:1::1/64"), "bad.yaml:10: address6 2001:db8:1::1 is already used by interface wan0 (line 2)" },
+	{ LAN6("2001:db8:1:0:8000::1/65"),
+	  "bad.yaml:10: subnet 2001:db8:1:0:8000::/65 overlaps interface wan0 (2001:db8:1::/64, line 2)" },
+	{ LAN6("2001:db8::1/32"),
+	  "bad.yaml:10: subnet 2001:db8::/32 overlaps interface wan0 (2001:db8:1::/64, line 2)" },
+	{ LAN6("2001:db8:1:1::1/64"), NULL },
+	/* two IPv6-only interfaces: no IPv4 to clash */
+	{ "interfaces:\n  - {name: a, device: d0, role: public, address6: 2001:db8:1::1/64}\n"
+	  "  - {name: b, device: d1, role: private, address6: 2001:db8:2::1/64}\n", NULL },
+	/* 30: routes */
+	{ ROUTE6("2001:db8:100::1/48", "2001:db8:1::fe"),
+	  "bad.yaml:16: 2001:db8:100::1/48 has host bits set; did you mean 2001:db8:100::/48?" },
+	{ ROUTE6("'::1/0'", "2001:db8:1::fe"), "bad.yaml:16: ::1/0 has host bits set; did you mean ::/0?" },
+	{ ROUTE6("2001:db8:100::/129", "2001:db8:1::fe"),
+	  "bad.yaml:16: prefix '2001:db8:100::/129': prefix length must be 0..128" },
+	{ ROUTE6("'2001:db8:100::'", "2001:db8:1::fe"),
+	  "bad.yaml:16: prefix '2001:db8:100::' needs a prefix length, e.g. 2001:db8::1/64" },
+	{ ROUTE6("2001:db8:100::/48", "198.51.100.254"), "bad.yaml:17: route prefix is IPv6 but via is IPv4" },
+	/* 35 */
+	{ ROUTE6("203.0.113.0/24", "2001:db8:1::fe"), "bad.yaml:17: route prefix is IPv4 but via is IPv6" },
+	{ ROUTE6("2001:db8:100::/48", "fe80::1"), "bad.yaml:17: via fe80::1 is link-local and needs 'interface'" },
+	{ ROUTE6("2001:db8:100::/48", "fe80::1") "    interface: lan1\n",
+	  "bad.yaml:17: via fe80::1: interface lan1 has no address6" },
+	{ ROUTE6("2001:db8:100::/48", "fe80::1") "    interface: lan9\n", "bad.yaml:18: interface 'lan9' is not defined" },
+	{ ROUTE6("2001:db8:100::/48", "fe80::1") "    interface: lan0\n", NULL },
+	/* 40 */
+	{ ROUTE6("2001:db8:100::/48", "2001:DB8:3::0009"), "bad.yaml:17: via 2001:db8:3::9 is not on any connected subnet" },
+	{ ROUTE6("2001:db8:100::/48", "2001:db8:1::9") "    interface: lan0\n",
+	  "bad.yaml:17: via 2001:db8:1::9 is not on the subnet of interface lan0" },
+	{ ROUTE6("2001:db8:100::/48", "2001:db8:2::1"),
+	  "bad.yaml:17: via 2001:db8:2::1 is the gateway's own address (interface lan0)" },
+	{ ROUTE6("2001:db8:100::/48", "'2001:db8:2::'"),
+	  "bad.yaml:17: via 2001:db8:2:: is the subnet-router anycast address of its subnet" },
+	{ ROUTE6("2001:db8:100::/48", "ff02::2"), "bad.yaml:17: via ff02::2 is a multicast address" },
+	/* 45 */
+	{ ROUTE6("'::/0'", "'::'"), "bad.yaml:17: via :: is the unspecified address" },
+	{ ROUTE6("'::/0'", "'::1'"), "bad.yaml:17: via ::1 is the loopback address" },
+	{ ROUTE6("'::/0'", "'fe80::1%lan0'"), "bad.yaml:17: via 'fe80::1%lan0' is not an IPv6 address" },
+	{ ROUTE6("'::/0'", "2001:db8:1::fe") "  - prefix: 0::0/0\n    via: 2001:db8:2::fe\n",
+	  "bad.yaml:18: duplicate route ::/0 (first at line 16)" },
+	{ ROUTE6("'::/0'", "2001:db8:1::fe") "  - prefix: 0.0.0.0/0\n    via: 192.0.2.254\n", NULL },
+	/* 50: an IPv4 next hop on an IPv6-only interface */
+	{ ROUTE6("203.0.113.0/24", "192.0.2.9") "    interface: lan0\n",
+	  "bad.yaml:17: via 192.0.2.9 is not on the subnet of interface lan0" },
+	/* neighbours */
+	{ NEIGH6("fe80::5"), "bad.yaml:16: neighbour fe80::5 is link-local and needs 'interface'" },
+	{ NEIGH6("2001:db8:9::5"), "bad.yaml:16: neighbour 2001:db8:9::5 is not on any connected subnet" },
+	{ NEIGH6("2001:db8:1::1"), "bad.yaml:16: neighbour 2001:db8:1::1 is the gateway's own address (interface wan0)" },
+	{ NEIGH6("2001:db8:1::5") "  - address: 2001:db8:1:0::5\n    mac: 02:00:00:00:00:02\n",
+	  "bad.yaml:18: duplicate neighbour 2001:db8:1::5 on wan0 (first at line 16)" },
+	/* 55 */
+	{ NEIGH6("'::ffff:192.0.2.9'"), "bad.yaml:16: neighbour ::ffff:192.0.2.9 is an IPv4-mapped address" },
+	{ NEIGH6("2001:db8:1::5/128"), "bad.yaml:16: address '2001:db8:1::5/128' is not an IPv6 address" },
+	{ NEIGH6("ff02::1:ff00:5"), "bad.yaml:16: neighbour ff02::1:ff00:5 is a multicast address" },
+	{ NEIGH6("fe80::5") "    interface: lan1\n", "bad.yaml:16: neighbour fe80::5: interface lan1 has no address6" },
+	{ NEIGH6("fe80::5") "    interface: wan0\n", NULL },
+	/* 60: SA local and peer */
+	{ SA6("in", "203.0.113.9") "    local: 2001:db8:1::1\n", "bad.yaml:22: local is IPv6 but peer is IPv4" },
+	{ SA6("in", "2001:db8:ffff::9") "    local: 192.0.2.1\n", "bad.yaml:22: local is IPv4 but peer is IPv6" },
+	{ SA6("in", "2001:db8:ffff::9") "    local: 2001:db8:1::2\n",
+	  "bad.yaml:23: local 2001:db8:1::2 is not the address of a public interface" },
+	{ SA6("in", "2001:db8:ffff::9") "    local: 2001:db8:2::1\n",
+	  "bad.yaml:23: local 2001:db8:2::1 is the address of interface lan0, which is not public" },
+	{ SA6("in", "2001:db8:1::1"), "bad.yaml:22: peer 2001:db8:1::1 is the gateway's own address (interface wan0)" },
+	/* 65 */
+	{ SA6("in", "ff05::1"), "bad.yaml:22: peer ff05::1 is a multicast address" },
+	{ SA6("in", "fe80::9"), "bad.yaml:22: peer fe80::9 is link-local; an SA's peer needs a routable address" },
+	{ SA6("in", "'::'"), "bad.yaml:22: peer :: is the unspecified address" },
+	{ SA6("in", "2001:db8:ffff::9/128"), "bad.yaml:22: peer '2001:db8:ffff::9/128' is not an IPv6 address" },
+	/* no public interface of the peer's family for the default local */
+	{ SA_PEER("2001:db8:ffff::9"), "bad.yaml:11: sa has no 'local' and no public interface has an IPv6 address" },
+	/* 70 */
+	{ "interfaces:\n  - {name: wan0, device: d0, role: public, address6: 2001:db8:1::1/64}\n"
+	  "sas:\n  - {name: x, direction: in, spi: 300, aead: aes-gcm-128, key: " KEY16 ",\n"
+	  "     salt: 0x01020304, peer: 192.0.2.9}\n",
+	  "bad.yaml:4: sa has no 'local' and no public interface has an IPv4 address" },
+	/* selectors */
+	{ SA6("in", "2001:db8:ffff::9") "    selector:\n      src: 2001:db8:9::/48\n      dst: 198.51.100.0/24\n",
+	  "bad.yaml:25: selector src is IPv6 but dst is IPv4" },
+	{ SA6("in", "2001:db8:ffff::9") "    selector: {src: 10.0.0.0/8, dst: '2001:db8:2::/64'}\n",
+	  "bad.yaml:23: selector src is IPv4 but dst is IPv6" },
+	{ SA6("in", "2001:db8:ffff::9") "    selector: {src: '2001:db8:9::1/48'}\n",
+	  "bad.yaml:23: 2001:db8:9::1/48 has host bits set; did you mean 2001:db8:9::/48?" },
+	{ SA_IN("    mode: transport\n    selector: {dst: '2001:db8:2::/64'}\n"),
+	  "bad.yaml:19: selector is IPv6 but this transport SA's peer is IPv4 "
+	  "(transport carries packets of its outer family)" },
+	/* 75 */
+	{ SA6("in", "2001:db8:ffff::9") "    mode: transport\n    selector: {dst: 198.51.100.0/24}\n",
+	  "bad.yaml:24: selector is IPv4 but this transport SA's peer is IPv6" },
+	{ SA_IN("    selector: {dst: '2001:db8:2::/64'}\n"), NULL },   /* tunnel: any inner family */
+	{ SA6("in", "2001:db8:ffff::9") "    mode: transport\n    selector: {dst: '2001:db8:2::/64'}\n", NULL },
+	/* policies */
+	{ POLICY("{action: bypass, src: '2001:db8::/32', dst: 10.0.0.0/8}"), "bad.yaml:19: src is IPv6 but dst is IPv4" },
+	{ POLICY("{action: bypass, family: ipv4, dst: '2001:db8::/32'}"),
+	  "bad.yaml:19: family ipv4 contradicts dst 2001:db8::/32 (IPv6)" },
+	/* 80 */
+	{ SA_OUT("policies:\n  - src: 10.0.0.0/8\n    family: ipv6\n    action: bypass\n"),
+	  "bad.yaml:20: family ipv6 contradicts src 10.0.0.0/8 (IPv4)" },
+	{ POLICY("{action: bypass, family: inet6}"), "bad.yaml:19: family 'inet6' must be ipv4 or ipv6" },
+	{ POLICY("{action: bypass, family: 6}"), "bad.yaml:19: family '6' must be ipv4 or ipv6" },
+	{ POLICY("{action: bypass, dst: '2001:db8::1/32'}"),
+	  "bad.yaml:19: 2001:db8::1/32 has host bits set; did you mean 2001:db8::/32?" },
+	{ POLICY("{action: bypass, src: '2001:db8::/129'}"), "bad.yaml:19: src '2001:db8::/129': prefix length must be 0..128" },
+	/* 85: transport SAs carry their own family only */
+	{ SA_OUT("    mode: transport\npolicies:\n  - {family: ipv6, action: protect, sa: s1}\n"),
+	  "bad.yaml:20: policy is IPv6 but SA s1 (line 11) is a transport SA to an IPv4 peer; "
+	  "transport carries packets of its outer family" },
+	{ SA6("out", "2001:db8:ffff::9") "    mode: transport\npolicies:\n  - {dst: 10.0.0.0/8, action: protect, sa: s1}\n",
+	  "bad.yaml:25: policy is IPv4 but SA s1 (line 16) is a transport SA to an IPv6 peer" },
+	{ SA_OUT("    mode: transport\npolicies:\n  - {family: ipv4, action: protect, sa: s1}\n"), NULL },
+	{ POLICY("{family: ipv6, action: protect, sa: s1}"), NULL },   /* tunnel: fine */
+	{ SA6("out", "2001:db8:ffff::9") "policies:\n  - {dst: 10.0.0.0/8, action: protect, sa: s1}\n", NULL },
+	/* 90: YAML reads a plain value ending in ':' before the line end as a
+	 * key: an address ending in "::" must be quoted */
+	{ ROUTE6("2001:db8:100::", "2001:db8:1::fe"),
+	  "bad.yaml:16: YAML syntax error: mapping values are not allowed in this context" },
+};
+
+static void test_bad_ipv6(void **state)
+{
+	(void)state;
+	run_bad_table(bad_ipv6_cases, sizeof(bad_ipv6_cases) / sizeof(bad_ipv6_cases[0]));
 }
 
 /* ---- limits ---------------------------------------------------------- */
@@ -1314,6 +1782,10 @@ int main(void)
 		cmocka_unit_test(test_key_never_echoed),
 		cmocka_unit_test(test_bad_table),
 		cmocka_unit_test(test_bad_ipsec),
+		cmocka_unit_test(test_ipv6_full),
+		cmocka_unit_test(test_ipv4_family),
+		cmocka_unit_test(test_iface_for_addr6),
+		cmocka_unit_test(test_bad_ipv6),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_too_large_buf),
 		cmocka_unit_test(test_small_err),
