@@ -204,44 +204,54 @@ inb_prepare(const struct sa_inb *sa, struct inb_chunk *c, struct rte_mbuf *m,
 	return ESP_DROP_NONE;
 }
 
-/* RFC 3948 §3.5 (and RFC 7296 §2.23): follow the peer behind a NAT, but
- * only for packets that are authentic and new (checked by the caller). */
+/* Where an ESP-in-UDP packet came from, read before the outer headers
+ * are removed. */
+struct inb_from {
+	uint32_t addr;              /* IPv4, host order */
+	uint16_t port;
+	uint8_t addr6[16];
+};
+
 static inline void
-inb_natt_rebind(struct sa_inb *sa, const struct rte_mbuf *m, uint16_t off)
+inb_natt_from(const struct rte_mbuf *m, uint16_t off, const bool v6, struct inb_from *f)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	rte_be32_t src;
 	rte_be16_t sport;
-	uint64_t now;
 
-	memcpy(&src, p + ESP_L2_LEN + 12, sizeof(src));
 	memcpy(&sport, p + off - UDP_LEN, sizeof(sport));
-	now = sa_peer_pack(rte_be_to_cpu_32(src), rte_be_to_cpu_16(sport));
-	if (unlikely(now != __atomic_load_n(&sa->peer, __ATOMIC_RELAXED)))
-		__atomic_store_n(&sa->peer, now, __ATOMIC_RELEASE);
+	f->port = rte_be_to_cpu_16(sport);
+	if (v6) {
+		memcpy(f->addr6, p + ESP_L2_LEN + IP6_SRC_OFF, sizeof(f->addr6));
+	} else {
+		memcpy(&src, p + ESP_L2_LEN + 12, sizeof(src));
+		f->addr = rte_be_to_cpu_32(src);
+	}
 }
 
-/* The same over IPv6: the address goes to sa->peer6 (plain stores: the
- * owner is the only writer and reader on the data path; telemetry on the
- * control lcore may see a torn address for an instant), the port to the
- * low bits of sa->peer, whose high bits stay as they were. */
+/* RFC 3948 §3.5 (and RFC 7296 §2.23): follow the peer behind a NAT, but
+ * only for packets that passed every check (the caller's job). Over IPv6
+ * the address goes to sa->peer6 (plain stores: the owner is the only
+ * writer and reader on the data path; telemetry may see a torn address for
+ * an instant), the port to the low bits of sa->peer. */
 static inline void
-inb_natt_rebind6(struct sa_inb *sa, const struct rte_mbuf *m, uint16_t off)
+inb_natt_rebind(struct sa_inb *sa, const struct inb_from *f, const bool v6)
 {
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	const uint8_t *src = p + ESP_L2_LEN + IP6_SRC_OFF;
 	uint64_t old = __atomic_load_n(&sa->peer, __ATOMIC_RELAXED);
-	rte_be16_t sport;
-	uint16_t port;
+	uint64_t now;
 
-	memcpy(&sport, p + off - UDP_LEN, sizeof(sport));
-	port = rte_be_to_cpu_16(sport);
-	if (unlikely(port != sa_peer_port(old) ||
-		     memcmp(sa->peer6, src, sizeof(sa->peer6)) != 0)) {
-		memcpy(sa->peer6, src, sizeof(sa->peer6));
-		__atomic_store_n(&sa->peer, sa_peer_pack(sa_peer_addr(old), port),
-				 __ATOMIC_RELEASE);
+	if (v6) {
+		if (likely(f->port == sa_peer_port(old) &&
+			   memcmp(sa->peer6, f->addr6, sizeof(sa->peer6)) == 0))
+			return;
+		memcpy(sa->peer6, f->addr6, sizeof(sa->peer6));
+		now = sa_peer_pack(sa_peer_addr(old), f->port);
+	} else {
+		now = sa_peer_pack(f->addr, f->port);
+		if (likely(now == old))
+			return;
 	}
+	__atomic_store_n(&sa->peer, now, __ATOMIC_RELEASE);
 }
 
 /* Trailer (RFC 4303 §2.4): pad bytes 1, 2, 3, ... Returns the payload
@@ -501,18 +511,17 @@ inb_finish(struct sa_inb *sa, struct inb_chunk *c, uint16_t j, const bool natt,
 	uint32_t inner = 0, ck = 0, plen;
 	uint8_t r, nh = 0, l3 = 0;
 	const uint8_t *ip;
+	struct inb_from from;
 
 	if (unlikely(!c->ok[j]))
 		return ESP_DROP_AUTH_FAILED;
+	if (natt)
+		inb_natt_from(m, c->off[j], v6, &from);
 	/* §3.4.3: the window moves only once the ICV verified; re-checked,
 	 * as an earlier packet of this burst may have taken the number */
 	v = replay_window_update(&sa->rw, c->seq64[j]);
 	if (unlikely(v != REPLAY_OK))
 		return replay_drop[v];
-	if (natt && v6)
-		inb_natt_rebind6(sa, m, c->off[j]);
-	else if (natt)
-		inb_natt_rebind(sa, m, c->off[j]);
 	r = inb_trailer(op->data, op->len, &inner, &nh);
 	if (likely(r == ESP_DROP_NONE))
 		r = inb_next_header(nh, trs);
@@ -539,30 +548,67 @@ inb_finish(struct sa_inb *sa, struct inb_chunk *c, uint16_t j, const bool natt,
 		inb_strip(m, c->off[j], inner, nh == NH_IPV6, l3);
 		plen = inner;
 	}
+	/* RFC 3948 §3.5: only a packet that passed every check moves it */
+	if (natt)
+		inb_natt_rebind(sa, &from, v6);
 	cnt_add(&sa->cnt.packets, 1);
 	cnt_add(&sa->cnt.bytes, plen);
 	return ESP_DROP_NONE;
 }
 
-/* One chunk of at most ESPGW_MAX_BURST: good packets first, in order. */
+/*
+ * ESN: the high half of a number is inferred from the window (RFC 4303
+ * Appendix A), but the window moves only after a whole chunk is decrypted.
+ * Would the earlier packets of this chunk, if authentic, move it so that
+ * this one's inference changes (near 2^32 boundaries, after a large jump)?
+ * Then the chunk ends before it, and it is inferred again once the window
+ * has moved - as if processed one by one. Unauthenticated numbers only
+ * decide where a chunk ends, never whether a packet is accepted.
+ */
+static inline bool
+inb_esn_depends(const struct sa_inb *sa, const struct rte_mbuf *m, uint16_t off,
+		uint64_t provisional_top)
+{
+	struct replay_window w = { .top = provisional_top, .size = sa->rw.size };
+	uint64_t now = 0, later = 0;
+	rte_be32_t seql;
+	enum replay_verdict a, b;
+
+	if (provisional_top == sa->rw.top ||
+	    rte_pktmbuf_data_len(m) < (uint32_t)off + ESP_HDR_LEN)
+		return false;
+	memcpy(&seql, rte_pktmbuf_mtod_offset(m, const uint8_t *, off + 4), sizeof(seql));
+	a = replay_esn_seq64(&sa->rw, rte_be_to_cpu_32(seql), &now);
+	b = replay_esn_seq64(&w, rte_be_to_cpu_32(seql), &later);
+	return a != b || (a == REPLAY_OK && now != later);
+}
+
+/* One chunk of at most ESPGW_MAX_BURST: good packets first, in order.
+ * *used: how many of mb[] it took (fewer than n when ESN splits it). */
 static __rte_always_inline uint16_t
 inb_chunk(struct sa_inb *sa, const struct aead_engine *eng, void *eng_ctx,
 	  struct rte_mbuf *mb[], const uint16_t esp_off[], uint16_t n,
 	  uint8_t drop[], const bool esn, const bool natt, const bool trs,
-	  const bool v6)
+	  const bool v6, uint16_t *used)
 {
 	struct inb_chunk c;
 	struct esp_rejects rej;
+	uint64_t top = sa->rw.top;
 	uint16_t i, j, ng = 0;
 	uint8_t r;
 
 	c.n = 0;
 	rej.n = 0;
 	for (i = 0; i < n; i++) {
+		if (esn && unlikely(inb_esn_depends(sa, mb[i], esp_off[i], top)))
+			break;
 		r = inb_prepare(sa, &c, mb[i], esp_off[i], esn, natt, trs, v6);
 		if (unlikely(r != ESP_DROP_NONE))
 			esp_reject(&rej, mb[i], r);
+		else if (esn && c.seq64[c.n - 1] > top)
+			top = c.seq64[c.n - 1];
 	}
+	*used = i;
 	if (c.n != 0)
 		eng->decrypt_burst(eng_ctx, c.op, c.n, c.ok);
 	for (j = 0; j < c.n; j++) {
@@ -587,7 +633,7 @@ inb_burst(struct sa_inb *sa, const struct aead_engine *eng, void *eng_ctx,
 	for (at = 0; at < n; at += k) {
 		k = RTE_MIN((uint16_t)(n - at), (uint16_t)ESPGW_MAX_BURST);
 		ng = inb_chunk(sa, eng, eng_ctx, mb + at, esp_off + at, k,
-			       drop + at, esn, natt, trs, v6);
+			       drop + at, esn, natt, trs, v6, &k);
 		esp_chunk_merge(mb, drop, good, at, ng);
 		good += ng;
 	}

@@ -562,6 +562,75 @@ static void test_natt_rebind(void **state)
 	free(out);
 }
 
+/* An authentic packet that fails a later check (here the selector) does
+ * not move the binding either: only packets that pass everything do. */
+static void test_natt_rebind_after_checks(void **state)
+{
+	const struct esp_vector *v = &esp_vectors[3];   /* NAT-T, ESN */
+	struct sa_outb *out = outb_new(v);
+	struct sa_inb *in = inb_new(v);
+	const uint64_t home = in->peer;
+	uint8_t inner[64];
+	uint32_t len = make_inner(inner, 1, 2, 30);
+	struct rte_mbuf *a = outb_one(out, inner, len);
+	struct rte_mbuf *b = outb_one(out, inner, len);
+
+	(void)state;
+	in->sel = (struct sa_selector){ .src = IP4(10, 0, 0, 0), .src_mask = 0xff000000 };
+	set_src(a, IP4(203, 0, 113, 7), 4600);
+	assert_int_equal(inb_one(in, a, esp_off_of(v)), ESP_DROP_SELECTOR_MISMATCH);
+	assert_true(in->peer == home);
+	in->sel = (struct sa_selector){ 0 };
+	set_src(b, IP4(203, 0, 113, 7), 4600);
+	assert_int_equal(inb_one(in, b, esp_off_of(v)), ESP_DROP_NONE);
+	assert_true(in->peer == sa_peer_pack(IP4(203, 0, 113, 7), 4600));
+	rte_pktmbuf_free(a);
+	rte_pktmbuf_free(b);
+	free(in);
+	free(out);
+}
+
+/* ESN: the epoch of a number depends on the window, which moves only after
+ * a chunk; a burst whose earlier packets move the window far must give the
+ * same verdicts as the packets one by one (RFC 4303 Appendix A). */
+static void test_esn_burst_epoch(void **state)
+{
+	const uint64_t seqs[] = { 1, 0x80000000u, 0xfffffff0u, UINT64_C(0x100000005),
+				  0xfffffff1u, 3 };
+	const uint8_t want[] = { ESP_DROP_NONE, ESP_DROP_NONE, ESP_DROP_NONE, ESP_DROP_NONE,
+				 ESP_DROP_NONE, ESP_DROP_AUTH_FAILED };
+	const unsigned int n = RTE_DIM(seqs);
+	const struct esp_vector *v = &esp_vectors[1];   /* ESN, raw */
+	struct sa_outb *out = outb_new(v);
+	struct sa_inb *in = inb_new(v);
+	struct rte_mbuf *mb[RTE_DIM(seqs)];
+	uint16_t off[RTE_DIM(seqs)];
+	uint8_t inner[64], drop[RTE_DIM(seqs)];
+	uint32_t len = make_inner(inner, 1, 2, 20);
+	unsigned int i, bad = 0;
+	uint16_t ok;
+
+	(void)state;
+	in->rw.top = 0;
+	for (i = 0; i < n; i++) {
+		out->seq = seqs[i] - 1;
+		mb[i] = outb_one(out, inner, len);
+		off[i] = esp_off_of(v);
+	}
+	/* 3 of epoch 0 is left of the window (top 2^32 + 5): read as epoch 1,
+	 * it fails the ICV, which covers the high half */
+	ok = esp_inb_select(in)(in, eng, ctx, mb, off, (uint16_t)n, drop);
+	for (i = 0; i < n; i++)
+		bad += want[i] != ESP_DROP_NONE;
+	assert_int_equal(ok, n - bad);
+	assert_int_equal(drop[n - 1], ESP_DROP_AUTH_FAILED);
+	assert_true(in->rw.top == UINT64_C(0x100000005));
+	for (i = 0; i < n; i++)
+		rte_pktmbuf_free(mb[i]);
+	free(in);
+	free(out);
+}
+
 static void test_seq_overflow(void **state)
 {
 	struct esp_vector v = esp_vectors[0];
@@ -2204,6 +2273,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_truncate, test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_selector, test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_natt_rebind, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_natt_rebind_after_checks, test_setup, test_teardown),
+		cmocka_unit_test_setup_teardown(test_esn_burst_epoch, test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_seq_overflow, test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_too_big, test_setup, test_teardown),
 		cmocka_unit_test_setup_teardown(test_trs_select, test_setup, test_teardown),
