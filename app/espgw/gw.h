@@ -53,6 +53,7 @@ enum gw_drop {
 	GW_DROP_HANDOFF_FULL,      /* the SA's owner worker is backlogged */
 	GW_DROP_ESP_TO_LOCAL,      /* decrypted packet addressed to the gateway */
 	GW_DROP_KEEPALIVE_NO_SA,   /* NAT-T keepalive from no SA's binding */
+	GW_DROP_IPV6_UNSUPPORTED,  /* IPv6 where this version forwards none */
 	GW_DROP_MAX
 };
 

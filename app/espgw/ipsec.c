@@ -101,6 +101,23 @@ static int path_mtu(const struct gw *gw, uint32_t peer, uint16_t *mtu)
 	return 0;
 }
 
+static uint8_t sa_flags_of(const struct ipsec_sa_params *p)
+{
+	return (uint8_t)((p->esn ? SA_F_ESN : 0) | (p->natt ? SA_F_NATT : 0) |
+			 (p->outer_v6 ? SA_F_OUTER_V6 : 0));
+}
+
+/* IPv6 forwarding is not wired yet (gw.c refuses IPv6 configurations);
+ * SAs installed through the API with an IPv6 outer get the minimum MTU
+ * every IPv6 link carries (RFC 8200 §5) until it is. */
+static int path_mtu6(const struct gw *gw, const uint8_t peer[16], uint16_t *mtu)
+{
+	(void)gw;
+	(void)peer;
+	*mtu = 1280;
+	return 0;
+}
+
 static int free_handle(const struct ipsec *ip, uint32_t *id)
 {
 	uint32_t i;
@@ -132,13 +149,17 @@ static int add_inbound(struct ipsec *ip, const struct ipsec_sa_params *p, uint32
 		return -ENOMEM;
 	sa->spi = p->spi;
 	sa->mode = (uint8_t)p->mode;
-	sa->flags = (uint8_t)((p->esn ? SA_F_ESN : 0) | (p->natt ? SA_F_NATT : 0));
+	sa->flags = sa_flags_of(p);
 	memcpy(sa->salt, p->salt, sizeof(sa->salt));
 	sa->owner = (uint16_t)(id % ip->gw->n_workers);
 	sa->local = p->local;
+	memcpy(sa->local6, p->local6, sizeof(sa->local6));
+	memcpy(sa->peer6, p->peer6, sizeof(sa->peer6));
 	sa->id = id;
 	sa->partner_out = SA_NO_PARTNER;
 	sa->sel = p->sel;
+	sa->sel6 = p->sel6;
+	sa->sel_families = p->sel_families;
 	sa->life = p->life;
 	sa->peer = sa_peer_pack(p->peer, p->natt ? p->peer_port : 0);
 	rc = replay_window_init(&sa->rw, p->replay_window, p->esn);
@@ -168,9 +189,11 @@ static int add_outbound(struct ipsec *ip, const struct ipsec_sa_params *p, uint3
 		return -ENOMEM;
 	sa->spi = p->spi;
 	sa->mode = (uint8_t)p->mode;
-	sa->flags = (uint8_t)((p->esn ? SA_F_ESN : 0) | (p->natt ? SA_F_NATT : 0));
+	sa->flags = sa_flags_of(p);
 	memcpy(sa->salt, p->salt, sizeof(sa->salt));
 	sa->local = p->local;
+	memcpy(sa->local6, p->local6, sizeof(sa->local6));
+	memcpy(sa->peer6, p->peer6, sizeof(sa->peer6));
 	sa->local_port = NATT_PORT;
 	/* the worker checks the path MTU itself (DF set: ICMP; clear:
 	 * fragment after encryption), so the ESP code must not refuse */
@@ -179,7 +202,8 @@ static int add_outbound(struct ipsec *ip, const struct ipsec_sa_params *p, uint3
 	sa->id = id;
 	sa->life = p->life;
 	sa->peer = sa_peer_pack(p->peer, p->natt ? p->peer_port : 0);
-	rc = path_mtu(ip->gw, p->peer, &sa->path_mtu);
+	rc = p->outer_v6 ? path_mtu6(ip->gw, p->peer6, &sa->path_mtu) :
+			   path_mtu(ip->gw, p->peer, &sa->path_mtu);
 	if (rc == 0 && esp_outb_select(sa) == NULL)
 		rc = -ENOTSUP;
 	if (rc == 0)
@@ -330,8 +354,16 @@ static void params_from_conf(const struct conf *c, const struct conf_sa *s,
 		.alg = s->aead == CONF_AEAD_AES_GCM_256 ? AEAD_AES_GCM_256 : AEAD_AES_GCM_128,
 		.key = s->key, .key_len = s->key_len, .salt = s->salt,
 		.esn = s->esn != 0, .natt = s->natt != 0,
+		.outer_v6 = s->family == CONF_FAMILY_V6,
 		.local = s->local, .peer = s->peer, .peer_port = s->peer_port,
 		.replay_window = s->replay_window,
+		/* no selector: inner packets of both families */
+		.sel_families = s->sel_family == CONF_FAMILY_V4 ? SA_SEL_V4 :
+				s->sel_family == CONF_FAMILY_V6 ? SA_SEL_V6 :
+				SA_SEL_V4 | SA_SEL_V6,
+		.sel6 = {
+			.src_len = s->sel6_src.len, .dst_len = s->sel6_dst.len,
+		},
 		.sel = {
 			.src = s->sel_src.addr,
 			.src_mask = s->sel_src.len == 0 ? 0 : UINT32_MAX << (32 - s->sel_src.len),
@@ -343,6 +375,10 @@ static void params_from_conf(const struct conf *c, const struct conf_sa *s,
 			.soft_packets = s->soft_packets, .hard_packets = s->hard_packets,
 		},
 	};
+	memcpy(p->local6, s->local6, sizeof(p->local6));
+	memcpy(p->peer6, s->peer6, sizeof(p->peer6));
+	memcpy(p->sel6.src, s->sel6_src.addr, sizeof(p->sel6.src));
+	memcpy(p->sel6.dst, s->sel6_dst.addr, sizeof(p->sel6.dst));
 	(void)c;
 }
 
@@ -380,6 +416,8 @@ static struct spd_rule mirrored(const struct spd_rule *r)
 	m.src_len = r->dst_len;
 	m.dst = r->src;
 	m.dst_len = r->src_len;
+	memcpy(m.src6, r->dst6, sizeof(m.src6));
+	memcpy(m.dst6, r->src6, sizeof(m.dst6));
 	m.sport_lo = r->dport_lo;
 	m.sport_hi = r->dport_hi;
 	m.dport_lo = r->sport_lo;
@@ -446,9 +484,18 @@ static int build_spd(struct ipsec *ip, const uint32_t handle_of[])
 			.action = cp->action == CONF_POLICY_PROTECT ? SPD_PROTECT :
 				  cp->action == CONF_POLICY_BYPASS ? SPD_BYPASS : SPD_DISCARD,
 			.sa = cp->action == CONF_POLICY_PROTECT ? handle_of[cp->sa] : 0,
+			.family = cp->family == CONF_FAMILY_V6 ? SPD_FAMILY_IPV6 : SPD_FAMILY_IPV4,
 		};
 
-		struct spd_rule m = mirrored(&r);
+		struct spd_rule m;
+
+		if (cp->family == CONF_FAMILY_V6) {
+			r.src_len = cp->src6.len;
+			r.dst_len = cp->dst6.len;
+			memcpy(r.src6, cp->src6.addr, sizeof(r.src6));
+			memcpy(r.dst6, cp->dst6.addr, sizeof(r.dst6));
+		}
+		m = mirrored(&r);
 
 		rc = spd_builder_add(b, &r);
 		if (rc == 0)

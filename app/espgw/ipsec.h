@@ -41,11 +41,16 @@ struct ipsec_sa_params {
 	const uint8_t *salt;        /* 4 bytes */
 	bool esn;
 	bool natt;
+	bool outer_v6;              /* outer IPv6: local6/peer6, else local/peer */
 	uint32_t local;             /* our outer address */
 	uint32_t peer;              /* the peer's outer address */
+	uint8_t local6[16], peer6[16];
 	uint16_t peer_port;         /* natt */
 	uint32_t replay_window;     /* inbound: 0 (off) or a power of two */
-	struct sa_selector sel;     /* inbound */
+	/* inbound: inner families (enum sa_sel_family) and their selectors */
+	uint8_t sel_families;
+	struct sa_selector sel;
+	struct sa_selector6 sel6;
 	struct sa_lifetime life;
 };
 

@@ -30,6 +30,7 @@ const char *const gw_drop_names[GW_DROP_MAX] = {
 	[GW_DROP_HANDOFF_FULL] = "handoff_full",
 	[GW_DROP_ESP_TO_LOCAL] = "esp_to_local",
 	[GW_DROP_KEEPALIVE_NO_SA] = "keepalive_no_sa",
+	[GW_DROP_IPV6_UNSUPPORTED] = "ipv6_unsupported",
 };
 
 const char *const gw_drop_help[GW_DROP_MAX] = {
@@ -51,6 +52,7 @@ const char *const gw_drop_help[GW_DROP_MAX] = {
 	[GW_DROP_SPD_NO_SA] = "outbound: the protect policy's SA is not installed",
 	[GW_DROP_SPD_UNPROTECTED] = "inbound: plain packet that a protect policy says must arrive through ESP",
 	[GW_DROP_HANDOFF_FULL] = "the worker owning the packet's SA is backlogged",
+	[GW_DROP_IPV6_UNSUPPORTED] = "an IPv6 packet (e.g. decrypted from a tunnel) where this version forwards no IPv6 yet",
 	[GW_DROP_KEEPALIVE_NO_SA] = "NAT-T keepalive from an address and port no SA is bound to",
 	[GW_DROP_ESP_TO_LOCAL] = "decrypted packet for the gateway that no local service takes (only ICMP echo is answered through tunnels)",
 };

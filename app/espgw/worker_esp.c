@@ -208,7 +208,10 @@ static void inbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa_
 		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
 			g[i], const struct rte_ipv4_hdr *, ESP_L2_LEN);
 
-		if (unlikely(is_local(w->gw, rte_be_to_cpu_32(ip->dst_addr))))
+		if (unlikely((ip->version_ihl >> 4) != 4))
+			/* IPv6 inner: decrypted, but not forwarded yet */
+			drop(w, s, g[i], GW_DROP_IPV6_UNSUPPORTED);
+		else if (unlikely(is_local(w->gw, rte_be_to_cpu_32(ip->dst_addr))))
 			deliver_local(w, s, g[i], ip);
 		else
 			to_fwd(s, g[i], ESP_L2_LEN, 0);
