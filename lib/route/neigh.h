@@ -1,11 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Neighbour (ARP) table. Workers read it lock-free: an rte_hash in
- * RW_CONCURRENCY_LF mode maps (address, port) to a slot whose MAC word they
- * load atomically. Only the control lcore writes; deleted slots come back
- * after an RCU (QSBR) grace period, so a worker never reads a reused slot.
- * The telemetry thread reads the control state under a spinlock that
- * workers never touch.
+ * Neighbour table, IPv4 (ARP) and IPv6 (ND). Workers read it lock-free: an
+ * rte_hash in RW_CONCURRENCY_LF mode maps (address, port) to a slot whose
+ * MAC word they load atomically. Only the control lcore writes; deleted
+ * slots come back after an RCU (QSBR) grace period, so a worker never reads
+ * a reused slot. The telemetry thread reads the control state under a
+ * spinlock that workers never touch.
+ *
+ * IPv6 has an rte_hash of its own (struct neigh_key6) beside the IPv4 one,
+ * and slots of its own after the IPv4 ones in the same arrays; one state
+ * machine, one lock, one tick and one walk serve both. Two hashes rather
+ * than one over a wider key: the IPv4 key, neigh_lookup_bulk() and the
+ * hash the workers probe stay byte for byte what they were (8-byte keys;
+ * a 20-byte key would hash 2.5 times the bytes and need every IPv4 key
+ * widened per packet), and each hash keeps its key slots one to one with
+ * its family's entry slots, which the RCU reclaim in neigh.c relies on.
  */
 #ifndef ESPGW_NEIGH_H
 #define ESPGW_NEIGH_H
@@ -22,9 +31,10 @@ struct rte_rcu_qsbr;
 
 enum neigh_state {
 	NEIGH_FREE = 0,
-	NEIGH_INCOMPLETE,       /* ARP request sent, no answer yet */
+	NEIGH_INCOMPLETE,       /* ARP request / NS sent, no answer yet */
 	NEIGH_REACHABLE,        /* confirmed within reachable_ms */
-	NEIGH_PROBE,            /* confirmation aged out: MAC still used, re-asked */
+	NEIGH_PROBE,            /* confirmation aged out: MAC still used, re-asked;
+				 * for IPv6 also RFC 4861 STALE (see neigh_confirm6) */
 	NEIGH_STATIC,           /* from the configuration, never changes */
 	NEIGH_STATE_MAX
 };
@@ -46,17 +56,37 @@ struct neigh_key {
 	uint16_t zero;          /* keys are hashed as bytes: keep it 0 */
 };
 
+struct neigh_key6 {
+	uint8_t addr[16];       /* network order */
+	uint16_t port;
+	uint16_t zero;          /* keys are hashed as bytes: keep it 0 */
+};
+
+enum neigh_family {
+	NEIGH_INET = 4,
+	NEIGH_INET6 = 6,
+};
+
+/* What an ND message said, for neigh_confirm6() (RFC 4861 §7.2.3-7.2.5). */
+enum neigh_nd_flags {
+	NEIGH_ND_NS = 1 << 0,        /* an NS for one of our addresses carrying
+				      * a source link-layer option: may create */
+	NEIGH_ND_SOLICITED = 1 << 1, /* an NA with S set: reachability confirmed */
+	NEIGH_ND_OVERRIDE = 1 << 2,  /* an NA with O set */
+};
+
 struct neigh_params {
 	uint32_t capacity;      /* entries */
 	uint32_t hold_packets;  /* per unresolved entry */
 	uint32_t reachable_ms;
 	uint32_t retrans_ms;
 	uint32_t max_probes;
+	uint32_t capacity6;     /* IPv6 entries; 0: as many as capacity */
 };
 
 /* Control-lcore state of one entry. */
 struct neigh_entry {
-	uint32_t addr;
+	uint32_t addr;          /* IPv4; 0 for IPv6 */
 	uint16_t port;
 	uint8_t state;          /* enum neigh_state */
 	uint8_t probes;         /* requests sent since the last answer */
@@ -65,16 +95,23 @@ struct neigh_entry {
 	uint64_t confirmed_ms;  /* last answer heard */
 	uint64_t next_ms;       /* next request due */
 	struct rte_mbuf **held;
+	uint8_t addr6[16];      /* IPv6 (network order); zeros for IPv4 */
+	uint8_t family;         /* enum neigh_family */
 };
 
 struct neigh_table {
-	struct rte_hash *hash;
+	struct rte_hash *hash;  /* IPv4: struct neigh_key -> slot */
 	uint64_t *mac_word;     /* read by workers: MAC | NEIGH_MAC_VALID, or 0;
-				 * capacity + 1 words, the last always 0 */
-	struct neigh_entry *ent;
+				 * n_slots + 1 words, the last always 0 */
+	struct neigh_entry *ent;        /* n_slots: IPv4 [0, capacity),
+					 * IPv6 [capacity, n_slots) */
 	struct rte_mbuf **held_store;
-	uint32_t *free_slots;
+	uint32_t *free_slots;   /* IPv4 */
 	uint32_t n_free;
+	struct rte_hash *hash6; /* IPv6: struct neigh_key6 -> slot */
+	uint32_t *free_slots6;
+	uint32_t n_free6;
+	uint32_t n_slots;       /* capacity + capacity6 */
 	struct neigh_params p;
 	bool deferred_free;     /* slots come back through RCU */
 	rte_spinlock_t lock;    /* control lcore vs telemetry thread */
@@ -87,6 +124,12 @@ struct neigh_ops {
 	void (*solicit)(void *arg, uint32_t addr, uint16_t port, const uint8_t *mac);
 	/* A held packet whose neighbour never answered. */
 	void (*drop)(void *arg, struct rte_mbuf *m);
+	/* Optional: send an NS for addr on port; mac is NULL for multicast to
+	 * the solicited-node address, else the address to probe unicast
+	 * (RFC 4861 §7.2.2, §7.3.3). Without it IPv6 entries are never
+	 * solicited and fail after max_probes retransmission intervals. */
+	void (*solicit6)(void *arg, const uint8_t addr[16], uint16_t port,
+			 const uint8_t *mac);
 };
 
 /**
@@ -124,11 +167,40 @@ unsigned int neigh_confirm(struct neigh_table *t, uint32_t addr, uint16_t port,
 			   const uint8_t mac[6], uint64_t now_ms, bool create,
 			   struct rte_mbuf **flush, unsigned int flush_max);
 
-/** Control lcore, periodically: retransmit, age, give up. */
+/** Permanent IPv6 entry from the configuration; 0, -EEXIST or -ENOSPC. */
+int neigh_add_static6(struct neigh_table *t, const uint8_t addr[16], uint16_t port,
+		      const uint8_t mac[6]);
+
+/** neigh_resolve() for an IPv6 neighbour: NEIGH_HELD_NEW asks the caller
+ * to send the first (multicast) NS. */
+enum neigh_verdict neigh_resolve6(struct neigh_table *t, const uint8_t addr[16],
+				  uint16_t port, struct rte_mbuf *m,
+				  uint64_t now_ms, uint64_t *mac_word);
+
+/**
+ * Control lcore: an NS or NA (nd_flags, enum neigh_nd_flags) said addr on
+ * port is at mac (NULL: an NA without a target link-layer option). Per
+ * RFC 4861 §7.2.3 and §7.2.5, with STALE as NEIGH_PROBE:
+ *  - no entry: an NS with a MAC creates one, STALE; an NA creates nothing;
+ *  - INCOMPLETE: takes the MAC (none: ignored), REACHABLE when solicited,
+ *    else STALE; held packets go out;
+ *  - REACHABLE/PROBE: a different MAC without override (an NS overrides)
+ *    only turns REACHABLE into STALE; otherwise the MAC is taken, and the
+ *    entry is REACHABLE when solicited, STALE when the MAC changed, else
+ *    as it was;
+ *  - STATIC: never changes.
+ * Held packets are moved to flush[] (at most flush_max); returns how many.
+ */
+unsigned int neigh_confirm6(struct neigh_table *t, const uint8_t addr[16], uint16_t port,
+			    const uint8_t *mac, uint64_t now_ms, unsigned int nd_flags,
+			    struct rte_mbuf **flush, unsigned int flush_max);
+
+/** Control lcore, periodically: retransmit, age, give up (both families). */
 void neigh_tick(struct neigh_table *t, uint64_t now_ms,
 		const struct neigh_ops *ops, void *arg);
 
-/** Visit every live entry under the table lock (telemetry thread). */
+/** Visit every live entry, IPv4 and IPv6 (e->family), under the table lock
+ * (telemetry thread). */
 void neigh_foreach(struct neigh_table *t,
 		   void (*fn)(void *arg, const struct neigh_entry *e, uint64_t now_ms),
 		   void *arg, uint64_t now_ms);
@@ -150,6 +222,24 @@ static inline void neigh_lookup_bulk(const struct neigh_table *t,
 	if (n == 0)
 		return;
 	rte_hash_lookup_bulk_data(t->hash, (const void **)keys, n, &hits, data);
+	for (i = 0; i < n; i++)
+		mac_word[i] = (hits >> i) & 1 ?
+			__atomic_load_n(&t->mac_word[(uintptr_t)data[i]],
+					__ATOMIC_ACQUIRE) : 0;
+}
+
+/** neigh_lookup_bulk() for IPv6 neighbours. */
+static inline void neigh_lookup_bulk6(const struct neigh_table *t,
+				      const struct neigh_key6 *keys[],
+				      unsigned int n, uint64_t mac_word[])
+{
+	void *data[RTE_HASH_LOOKUP_BULK_MAX];
+	uint64_t hits = 0;
+	unsigned int i;
+
+	if (n == 0)
+		return;
+	rte_hash_lookup_bulk_data(t->hash6, (const void **)keys, n, &hits, data);
 	for (i = 0; i < n; i++)
 		mac_word[i] = (hits >> i) & 1 ?
 			__atomic_load_n(&t->mac_word[(uintptr_t)data[i]],
