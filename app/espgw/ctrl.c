@@ -15,6 +15,7 @@
 #include "ipsec.h"
 #include "lib/ctl/ctl.h"
 #include "lib/route/icmp.h"
+#include "lib/route/icmp6.h"
 #include "lib/route/neigh.h"
 #include "log.h"
 
@@ -27,6 +28,7 @@ static void neigh_timer_cb(struct rte_timer *tim, void *arg)
 {
 	static const struct neigh_ops ops = {
 		.solicit = ctrl_arp_solicit,
+		.solicit6 = ctrl_nd_solicit,
 		.drop = ctrl_neigh_drop,
 	};
 	struct ctrl_ctx *c = arg;
@@ -99,11 +101,46 @@ void ctrl_drop(struct ctrl_ctx *c, struct rte_mbuf *m, enum gw_drop why)
 	rte_pktmbuf_free(m);
 }
 
+/* The IPv6 side of the forwarding errors: ICMPv6, never fragmentation. */
+static bool dispatch6(struct ctrl_ctx *c, struct rte_mbuf *m, const struct ctl_meta *md)
+{
+	switch (md->reason) {
+	case CTL_ICMP_ECHO:
+		ctrl_icmp6_echo(c, m, md->l3_off);
+		return true;
+	case CTL_NEED_NEIGH:
+		ctrl_neigh_output6(c, m, md->out_port, md->nh6);
+		return true;
+	case CTL_TTL_EXCEEDED:
+		ctrl_icmp6_error(c, m, md->l3_off, ICMP6_ERR_HOP_LIMIT, 0);
+		ctrl_drop(c, m, GW_DROP_TTL_EXCEEDED);
+		return true;
+	case CTL_NO_ROUTE:
+		ctrl_icmp6_error(c, m, md->l3_off, ICMP6_ERR_NO_ROUTE, 0);
+		ctrl_drop(c, m, GW_DROP_NO_ROUTE);
+		return true;
+	case CTL_MTU_EXCEEDED:
+		/* RFC 8200 §5: routers do not fragment IPv6 */
+		ctrl_icmp6_error(c, m, md->l3_off, ICMP6_ERR_PKT_TOO_BIG, md->mtu);
+		ctrl_drop(c, m, GW_DROP_MTU_DF);
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void dispatch(struct ctrl_ctx *c, struct rte_mbuf *m)
 {
 	const struct ctl_meta *md = ctl_meta(m);
 
+	if (md->reason != CTL_ARP && md->reason != CTL_ND &&
+	    (rte_pktmbuf_mtod_offset(m, const uint8_t *, md->l3_off)[0] >> 4) == 6 &&
+	    dispatch6(c, m, md))
+		return;
 	switch (md->reason) {
+	case CTL_ND:
+		ctrl_nd_input(c, m, md->l3_off);
+		break;
 	case CTL_ARP:
 		ctrl_arp_input(c, m, md->l3_off);
 		break;

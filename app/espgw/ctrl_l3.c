@@ -26,15 +26,19 @@ static const struct gw_port *port_of(const struct ctrl_ctx *c, uint16_t port_id)
 	return gw_port_by_ethdev(c->gw, port_id);
 }
 
-/* L2 header for a resolved next hop; the IPv4 packet starts at byte 14. */
-static void send_to_neigh(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
-			  uint64_t mac_word)
+/* L2 header for a resolved next hop; the IPv4 or IPv6 packet starts at
+ * byte 14. */
+void ctrl_send_to_neigh(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
+			uint64_t mac_word)
 {
 	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	const uint8_t version = rte_pktmbuf_mtod_offset(m, const uint8_t *,
+							 RTE_ETHER_HDR_LEN)[0] >> 4;
 
 	neigh_mac_from_word(mac_word, eth->dst_addr.addr_bytes);
 	memcpy(eth->src_addr.addr_bytes, port_of(c, port)->mac, 6);
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	eth->ether_type = rte_cpu_to_be_16(version == 6 ? RTE_ETHER_TYPE_IPV6 :
+					   RTE_ETHER_TYPE_IPV4);
 	ctrl_tx(c, port, m);
 }
 
@@ -45,7 +49,7 @@ void ctrl_neigh_output(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
 
 	switch (neigh_resolve(c->gw->neigh, nh_addr, port, m, gw_now_ms(), &mac_word)) {
 	case NEIGH_SEND:
-		send_to_neigh(c, m, port, mac_word);
+		ctrl_send_to_neigh(c, m, port, mac_word);
 		break;
 	case NEIGH_HELD_NEW:
 		ctrl_arp_solicit(c, nh_addr, port, NULL);
@@ -78,6 +82,15 @@ void ctrl_ip_output(struct ctrl_ctx *c, struct rte_mbuf *m)
 }
 
 void ctrl_route_output(struct ctrl_ctx *c, struct rte_mbuf *m)
+{
+	if ((rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_HDR_LEN)[0] >> 4) == 6) {
+		ctrl_route_output6(c, m);
+		return;
+	}
+	ctrl_route_output4(c, m);
+}
+
+void ctrl_route_output4(struct ctrl_ctx *c, struct rte_mbuf *m)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, RTE_ETHER_HDR_LEN);
@@ -166,7 +179,7 @@ void ctrl_arp_input(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off)
 		n = neigh_confirm(c->gw->neigh, a.spa, m->port, a.sha, gw_now_ms(),
 				  for_us, flush, RTE_DIM(flush));
 		for (i = 0; i < n; i++)
-			send_to_neigh(c, flush[i], m->port, neigh_word_from_mac(a.sha));
+			ctrl_send_to_neigh(c, flush[i], m->port, neigh_word_from_mac(a.sha));
 		cnt_add(&c->stats->ev[GW_EV_HELD_RELEASED], n);
 	}
 	if (a.op == RTE_ARP_OP_REQUEST && for_us) {
@@ -190,7 +203,7 @@ void ctrl_icmp_echo(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off)
 	ctrl_ip_output(c, m);
 }
 
-static bool icmp_rate_ok(struct ctrl_ctx *c)
+bool ctrl_icmp_rate_ok(struct ctrl_ctx *c)
 {
 	uint64_t now = gw_now_ms();
 	uint64_t rate = c->gw->conf->icmp_rate;
@@ -216,7 +229,7 @@ void ctrl_icmp_error(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off,
 
 	if (in == NULL || !icmp_error_allowed(m, l3_off))
 		return;
-	if (!icmp_rate_ok(c)) {
+	if (!ctrl_icmp_rate_ok(c)) {
 		cnt_add(&c->stats->ev[GW_EV_ICMP_RATE_LIMITED], 1);
 		return;
 	}

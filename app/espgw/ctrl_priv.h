@@ -32,6 +32,24 @@ void ctrl_neigh_output(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
 void ctrl_ip_output(struct ctrl_ctx *c, struct rte_mbuf *m);
 /* ctrl_ip_output() without the SPD: route, resolve, send */
 void ctrl_route_output(struct ctrl_ctx *c, struct rte_mbuf *m);
+void ctrl_route_output4(struct ctrl_ctx *c, struct rte_mbuf *m);
+/* Ethernet addresses for a resolved next hop, then send */
+void ctrl_send_to_neigh(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
+			uint64_t mac_word);
+
+/* token bucket of settings.icmp_rate, both families */
+bool ctrl_icmp_rate_ok(struct ctrl_ctx *c);
+
+/* ctrl_ip6.c: IPv6 - neighbour discovery, echo, errors, output */
+void ctrl_nd_input(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off);
+void ctrl_nd_solicit(void *arg, const uint8_t addr[16], uint16_t port, const uint8_t *mac);
+void ctrl_neigh_output6(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
+			const uint8_t nh[16]);
+void ctrl_route_output6(struct ctrl_ctx *c, struct rte_mbuf *m);
+void ctrl_icmp6_echo(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off);
+/* an ICMPv6 error about m (not consumed), from the ingress port's address */
+void ctrl_icmp6_error(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off, int err,
+		      uint32_t mtu);
 /* a NAT-T keepalive: refresh the bindings of the SAs of its sender */
 void ctrl_natt_keepalive(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off);
 void ctrl_icmp_echo(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off);

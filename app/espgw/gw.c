@@ -18,6 +18,7 @@
 #include "gw.h"
 #include "ipsec.h"
 #include "lib/ctl/ctl.h"
+#include "lib/pkt/pkt_ipv6.h"
 #include "lib/route/neigh.h"
 #include "log.h"
 
@@ -65,7 +66,9 @@ static int find_ports(struct gw *gw)
 			.prefix_len = ci->prefix_len, .mtu = ci->mtu,
 			.is_public = ci->role == CONF_ROLE_PUBLIC,
 			.socket = rte_eth_dev_socket_id(pid),
+			.has_v6 = ci->has_addr6 != 0, .prefix6_len = ci->prefix6_len,
 		};
+		memcpy(p->addr6, ci->addr6, sizeof(p->addr6));
 		gw->port_of_ethdev[pid] = (int8_t)i;
 	}
 	gw->n_ports = conf->n_ifaces;
@@ -127,6 +130,8 @@ static int build_routes(struct gw *gw)
 		const struct gw_port *p = &gw->ports[i];
 		uint32_t mask = p->prefix_len == 0 ? 0 : UINT32_MAX << (32 - p->prefix_len);
 
+		if (p->prefix_len == 0)
+			continue;       /* IPv6 only */
 		rc = route_add(gw->rt, p->addr & mask, p->prefix_len, ROUTE_CONNECTED, 0,
 			       p->port_id, (uint16_t)i);
 		if (rc < 0)
@@ -135,8 +140,55 @@ static int build_routes(struct gw *gw)
 	for (i = 0; i < conf->n_routes; i++) {
 		const struct conf_route *r = &conf->routes[i];
 
+		if (r->family == CONF_FAMILY_V6)
+			continue;
 		rc = route_add(gw->rt, r->prefix, r->prefix_len, ROUTE_STATIC, r->via,
 			       gw->ports[r->iface].port_id, (uint16_t)r->iface);
+		if (rc < 0) {
+			GW_LOG(ERR, "%s:%d: route not added: %s", conf->path, r->line,
+			       strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* The IPv6 FIB: each interface's connected prefix, then static routes. */
+static int build_routes6(struct gw *gw)
+{
+	const struct conf *conf = gw->conf;
+	unsigned int i, b;
+	int rc;
+
+	gw->rt6 = rte_zmalloc("espgw_routes6", sizeof(*gw->rt6), RTE_CACHE_LINE_SIZE);
+	if (gw->rt6 == NULL)
+		return -ENOMEM;
+	rc = route6_table_init(gw->rt6, "espgw_fib6", (int)socket_of(gw->ports[0].socket));
+	if (rc < 0) {
+		GW_LOG(ERR, "cannot create the IPv6 routing table: %s", rte_strerror(-rc));
+		return rc;
+	}
+	for (i = 0; i < gw->n_ports; i++) {
+		const struct gw_port *p = &gw->ports[i];
+		uint8_t net[16];
+
+		if (!p->has_v6)
+			continue;
+		memcpy(net, p->addr6, sizeof(net));
+		for (b = p->prefix6_len; b < 128; b++)
+			net[b / 8] &= (uint8_t)~(0x80u >> (b % 8));
+		rc = route6_add(gw->rt6, net, p->prefix6_len, ROUTE_CONNECTED, NULL,
+				p->port_id, (uint16_t)i);
+		if (rc < 0)
+			return rc;
+	}
+	for (i = 0; i < conf->n_routes; i++) {
+		const struct conf_route *r = &conf->routes[i];
+
+		if (r->family != CONF_FAMILY_V6)
+			continue;
+		rc = route6_add(gw->rt6, r->prefix6, r->prefix_len, ROUTE_STATIC, r->via6,
+				gw->ports[r->iface].port_id, (uint16_t)r->iface);
 		if (rc < 0) {
 			GW_LOG(ERR, "%s:%d: route not added: %s", conf->path, r->line,
 			       strerror(-rc));
@@ -171,8 +223,11 @@ static int build_neighbours(struct gw *gw)
 	for (i = 0; i < conf->n_neighs; i++) {
 		const struct conf_neigh *n = &conf->neighs[i];
 
-		if (neigh_add_static(gw->neigh, n->addr, gw->ports[n->iface].port_id,
-				     n->mac) < 0) {
+		int rc = n->family == CONF_FAMILY_V6 ?
+			neigh_add_static6(gw->neigh, n->addr6, gw->ports[n->iface].port_id, n->mac) :
+			neigh_add_static(gw->neigh, n->addr, gw->ports[n->iface].port_id, n->mac);
+
+		if (rc < 0) {
 			GW_LOG(ERR, "%s:%d: static neighbour not added", conf->path, n->line);
 			return -ENOSPC;
 		}
@@ -203,6 +258,11 @@ static int start_ports(struct gw *gw)
 			return rc;
 		}
 		memcpy(p->mac, st.mac, 6);
+		/* neighbour discovery arrives on solicited-node groups */
+		if (p->has_v6 && rte_eth_allmulticast_enable(p->port_id) != 0)
+			GW_LOG(WARNING, "interface %s: multicast reception not enabled; "
+			       "IPv6 neighbour solicitations may not arrive",
+			       gw->conf->ifaces[i].name);
 		p->rss = st.rss;
 		p->ctrl_txq = st.nb_txq > gw->n_workers;
 		if (!st.mtu_set)
@@ -224,15 +284,38 @@ static void build_classifier(struct gw *gw)
 
 	memset(&gw->cls, 0, sizeof(gw->cls));
 	for (i = 0; i < gw->n_ports; i++) {
-		const struct gw_port *p = &gw->ports[i];
+		struct gw_port *p = &gw->ports[i];
 
-		gw->cls.local_prefix_len[gw->cls.n_local] = p->prefix_len;
-		gw->cls.local_addr[gw->cls.n_local++] = p->addr;
+		if (p->prefix_len != 0) {
+			gw->cls.local_prefix_len[gw->cls.n_local] = p->prefix_len;
+			gw->cls.local_addr[gw->cls.n_local++] = p->addr;
+		}
+		if (p->has_v6) {
+			pkt_ipv6_link_local_from_mac(p->mac, p->ll6);
+			memcpy(gw->cls.local6[gw->cls.n_local6], p->addr6, 16);
+			gw->cls.local6_prefix_len[gw->cls.n_local6++] = p->prefix6_len;
+			memcpy(gw->cls.local6[gw->cls.n_local6], p->ll6, 16);
+			gw->cls.local6_prefix_len[gw->cls.n_local6++] = 64;
+			gw->cls.port[p->port_id].has_ipv6 = 1;
+		}
 		memcpy(gw->cls.port[p->port_id].mac, p->mac, 6);
 		gw->cls.port[p->port_id].is_public = p->is_public;
 		/* software check always; offload flags are not trusted yet */
 		gw->cls.port[p->port_id].verify_ip_cksum = 1;
 	}
+}
+
+static int register_meta(struct gw *gw)
+{
+	(void)gw;
+	return ctl_meta_register();
+}
+
+static int build_ctrl(struct gw *gw)
+{
+	build_classifier(gw);
+	gw->ctrl = ctrl_create(gw);
+	return gw->ctrl == NULL ? -ENOMEM : 0;
 }
 
 static void warn_cross_socket(const struct gw *gw, unsigned int lcore, int socket)
@@ -276,74 +359,37 @@ static int build_workers(struct gw *gw)
 	return gw->ctrl_tx_ring == NULL ? -rte_errno : 0;
 }
 
-/*
- * The configuration can describe IPv6 (lib/conf), the ESP code and the SPD
- * handle it, but forwarding, neighbour discovery and the classifier's IPv6
- * are not wired into the workers yet: refuse rather than misread an IPv6
- * entry as IPv4 zeros (an IPv6 policy would become 0.0.0.0/0).
- */
-static int refuse_ipv6(const struct conf *c)
-{
-	unsigned int i;
-	int line = 0;
-	const char *what = NULL;
-
-	for (i = 0; i < c->n_ifaces && what == NULL; i++)
-		if (c->ifaces[i].has_addr6 && c->ifaces[i].prefix_len == 0)
-			what = "an IPv6-only interface", line = c->ifaces[i].line;
-	for (i = 0; i < c->n_routes && what == NULL; i++)
-		if (c->routes[i].family == CONF_FAMILY_V6)
-			what = "an IPv6 route", line = c->routes[i].line;
-	for (i = 0; i < c->n_neighs && what == NULL; i++)
-		if (c->neighs[i].family == CONF_FAMILY_V6)
-			what = "an IPv6 neighbour", line = c->neighs[i].line;
-	for (i = 0; i < c->n_sas && what == NULL; i++)
-		if (c->sas[i].family == CONF_FAMILY_V6 || c->sas[i].sel_family == CONF_FAMILY_V6)
-			what = "an IPv6 SA", line = c->sas[i].line;
-	for (i = 0; i < c->n_policies && what == NULL; i++)
-		if (c->policies[i].family == CONF_FAMILY_V6)
-			what = "an IPv6 policy", line = c->policies[i].line;
-	if (what == NULL)
-		return 0;
-	GW_LOG(ERR, "%s:%d: %s: this version's data path does not forward IPv6 yet "
-	       "(the configuration is valid; only address6 on dual-stack interfaces "
-	       "is accepted, and ignored)", c->path, line, what);
-	return -ENOTSUP;
-}
-
 int gw_build(struct gw *gw, struct conf *conf)
 {
-	int rc;
+	/* in order; each logs its own configuration errors */
+	static const struct {
+		const char *what;
+		int (*fn)(struct gw *gw);
+	} steps[] = {
+		{ "mbuf metadata", register_meta },
+		{ "ports", find_ports },
+		{ "mbuf pools", create_pools },
+		{ "IPv4 routes", build_routes },
+		{ "IPv6 routes", build_routes6 },
+		{ "neighbours", build_neighbours },
+		{ "lcores", build_workers },
+		{ "IPsec", ipsec_build },
+		{ "starting the ports", start_ports },
+		{ "the control lcore", build_ctrl },
+	};
+	unsigned int i;
+	int rc = 0;
 
-	rc = refuse_ipv6(conf);
-	if (rc != 0)
-		return rc;
 	gw->conf = conf;
 	gw->ctrl_lcore = rte_get_main_lcore();
 	gw->n_workers = rte_lcore_count() > 1 ? rte_lcore_count() - 1 : 1;
 	gw->start_tsc = rte_get_timer_cycles();
-	rc = ctl_meta_register();
-	if (rc == 0)
-		rc = find_ports(gw);
-	if (rc == 0)
-		rc = create_pools(gw);
-	if (rc == 0)
-		rc = build_routes(gw);
-	if (rc == 0)
-		rc = build_neighbours(gw);
-	if (rc == 0)
-		rc = build_workers(gw);
-	if (rc == 0)
-		rc = ipsec_build(gw);
-	/* the keys are in the data path now, or nowhere */
-	conf_wipe(conf);
-	if (rc == 0)
-		rc = start_ports(gw);
-	if (rc == 0) {
-		build_classifier(gw);
-		gw->ctrl = ctrl_create(gw);
-		if (gw->ctrl == NULL)
-			rc = -ENOMEM;
+	for (i = 0; i < RTE_DIM(steps) && rc == 0; i++) {
+		rc = steps[i].fn(gw);
+		if (rc != 0)
+			GW_LOG(ERR, "start-up: %s: %s", steps[i].what, strerror(-rc));
+		if (steps[i].fn == ipsec_build)
+			conf_wipe(conf); /* the keys are in the data path now, or nowhere */
 	}
 	return rc;
 }
@@ -375,6 +421,9 @@ void gw_teardown(struct gw *gw)
 	if (gw->rt != NULL)
 		route_table_free(gw->rt);
 	rte_free(gw->rt);
+	if (gw->rt6 != NULL)
+		route6_table_free(gw->rt6);
+	rte_free(gw->rt6);
 	for (i = 0; i < RTE_MAX_NUMA_NODES; i++)
 		rte_mempool_free(gw->pool[i]);
 	rte_mempool_free(gw->indirect_pool);

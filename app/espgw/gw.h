@@ -22,6 +22,7 @@
 #include "lib/esp/esp.h"
 #include "lib/pkt/pkt_classify.h"
 #include "lib/route/route.h"
+#include "lib/route/route6.h"
 #include "lib/util/util.h"
 
 struct ipsec;
@@ -53,7 +54,7 @@ enum gw_drop {
 	GW_DROP_HANDOFF_FULL,      /* the SA's owner worker is backlogged */
 	GW_DROP_ESP_TO_LOCAL,      /* decrypted packet addressed to the gateway */
 	GW_DROP_KEEPALIVE_NO_SA,   /* NAT-T keepalive from no SA's binding */
-	GW_DROP_IPV6_UNSUPPORTED,  /* IPv6 where this version forwards none */
+	GW_DROP_ND_IGNORED,        /* NS/NA that failed RFC 4861 validation */
 	GW_DROP_MAX
 };
 
@@ -67,6 +68,8 @@ enum gw_event {
 	GW_EV_HELD_RELEASED,       /* packets sent once their next hop answered */
 	GW_EV_FRAGMENTS_SENT,
 	GW_EV_NATT_KEEPALIVE,      /* a keepalive refreshed an SA's NAT binding */
+	GW_EV_ND_SOLICIT_SENT,
+	GW_EV_ND_ADVERT_SENT,
 	GW_EV_MAX
 };
 
@@ -91,8 +94,12 @@ struct gw_port {
 	uint16_t port_id;
 	int iface;                 /* index into conf.ifaces */
 	uint8_t mac[6];
-	uint32_t addr;
+	uint32_t addr;             /* 0 (and prefix_len 0): no IPv4 here */
 	uint8_t prefix_len;
+	bool has_v6;               /* an IPv6 address: addr6, and link-local ll6 */
+	uint8_t prefix6_len;
+	uint8_t addr6[16];
+	uint8_t ll6[16];           /* fe80::/64 from the MAC (EUI-64) */
 	uint16_t mtu;
 	bool is_public;
 	bool rss;
@@ -141,6 +148,7 @@ struct gw {
 	int8_t port_of_ethdev[ESPGW_MAX_PORTS]; /* ethdev id -> ports[] index, -1 */
 	struct pkt_classify_ctx cls;
 	struct route_table *rt;
+	struct route6_table *rt6;
 	struct neigh_table *neigh;
 	struct rte_rcu_qsbr *qsv;
 	struct rte_mempool *pool[RTE_MAX_NUMA_NODES];

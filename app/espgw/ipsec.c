@@ -107,14 +107,15 @@ static uint8_t sa_flags_of(const struct ipsec_sa_params *p)
 			 (p->outer_v6 ? SA_F_OUTER_V6 : 0));
 }
 
-/* IPv6 forwarding is not wired yet (gw.c refuses IPv6 configurations);
- * SAs installed through the API with an IPv6 outer get the minimum MTU
- * every IPv6 link carries (RFC 8200 §5) until it is. */
 static int path_mtu6(const struct gw *gw, const uint8_t peer[16], uint16_t *mtu)
 {
-	(void)gw;
-	(void)peer;
-	*mtu = 1280;
+	uint16_t nh = route6_lookup(gw->rt6, peer);
+	int p;
+
+	if (nh == ROUTE6_NH_NONE)
+		return -EHOSTUNREACH;
+	p = gw->port_of_ethdev[gw->rt6->nh[nh].port];
+	*mtu = gw->ports[p].mtu;
 	return 0;
 }
 

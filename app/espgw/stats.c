@@ -30,7 +30,7 @@ const char *const gw_drop_names[GW_DROP_MAX] = {
 	[GW_DROP_HANDOFF_FULL] = "handoff_full",
 	[GW_DROP_ESP_TO_LOCAL] = "esp_to_local",
 	[GW_DROP_KEEPALIVE_NO_SA] = "keepalive_no_sa",
-	[GW_DROP_IPV6_UNSUPPORTED] = "ipv6_unsupported",
+	[GW_DROP_ND_IGNORED] = "nd_ignored",
 };
 
 const char *const gw_drop_help[GW_DROP_MAX] = {
@@ -52,7 +52,7 @@ const char *const gw_drop_help[GW_DROP_MAX] = {
 	[GW_DROP_SPD_NO_SA] = "outbound: the protect policy's SA is not installed",
 	[GW_DROP_SPD_UNPROTECTED] = "inbound: plain packet that a protect policy says must arrive through ESP",
 	[GW_DROP_HANDOFF_FULL] = "the worker owning the packet's SA is backlogged",
-	[GW_DROP_IPV6_UNSUPPORTED] = "an IPv6 packet (e.g. decrypted from a tunnel) where this version forwards no IPv6 yet",
+	[GW_DROP_ND_IGNORED] = "neighbour solicitation/advertisement that failed RFC 4861 validation",
 	[GW_DROP_KEEPALIVE_NO_SA] = "NAT-T keepalive from an address and port no SA is bound to",
 	[GW_DROP_ESP_TO_LOCAL] = "decrypted packet for the gateway that no local service takes (only ICMP echo is answered through tunnels)",
 };
@@ -66,6 +66,8 @@ const char *const gw_event_names[GW_EV_MAX] = {
 	[GW_EV_HELD_RELEASED] = "held_released",
 	[GW_EV_FRAGMENTS_SENT] = "fragments_sent",
 	[GW_EV_NATT_KEEPALIVE] = "natt_keepalive",
+	[GW_EV_ND_SOLICIT_SENT] = "nd_solicit_sent",
+	[GW_EV_ND_ADVERT_SENT] = "nd_advert_sent",
 };
 
 static void add_into(struct lcore_stats *t, const struct lcore_stats *s)

@@ -48,6 +48,9 @@ static void sort_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t n,
 		case PKT_CLASS_ICMP_ECHO:
 			to_ctl(s, m, CTL_ICMP_ECHO, info[i].l3_off);
 			break;
+		case PKT_CLASS_ND:
+			to_ctl(s, m, CTL_ND, info[i].l3_off);
+			break;
 		case PKT_CLASS_IKE:
 			to_ctl(s, m, CTL_IKE, info[i].l3_off);
 			break;
@@ -80,6 +83,105 @@ static void sort_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t n,
  * Two passes: FIB lookups for the whole burst, then neighbour lookups for
  * what survived, so both tables are probed in bulk.
  */
+/*
+ * IPv6 forwarding (RFC 8200): the same two passes over the IPv6 FIB and
+ * the IPv6 neighbours. Hop limit instead of TTL, no header checksum, and
+ * never fragmented on the way: too big is an ICMPv6 Packet Too Big.
+ */
+static void forward6(struct worker_ctx *w, struct burst_sort *s, struct rte_mbuf *mb[],
+		     const uint16_t l3[], const uint8_t own[], uint16_t n)
+{
+	const struct gw *gw = w->gw;
+	uint8_t dst[ESPGW_MAX_BURST][16];
+	uint64_t nh[ESPGW_MAX_BURST];
+	struct neigh_key6 keys[ESPGW_MAX_BURST];
+	const struct neigh_key6 *kp[ESPGW_MAX_BURST];
+	uint64_t macw[ESPGW_MAX_BURST];
+	struct rte_mbuf *go[ESPGW_MAX_BURST];
+	uint16_t i, n_go = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(
+			mb[i], const struct rte_ipv6_hdr *, l3[i]);
+		memcpy(dst[i], ip->dst_addr, 16);
+	}
+	route6_lookup_bulk(gw->rt6, (const uint8_t (*)[16])dst, nh, n);
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = mb[i];
+		struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l3[i]);
+		const struct route6_nh *h = &gw->rt6->nh[nh[i]];
+		const struct gw_port *out;
+		struct ctl_meta *md;
+
+		if (unlikely(nh[i] == ROUTE6_NH_NONE)) {
+			to_ctl(s, m, CTL_NO_ROUTE, l3[i]);
+			continue;
+		}
+		if (unlikely(ip->hop_limits <= 1 && !own[i])) {
+			to_ctl(s, m, CTL_TTL_EXCEEDED, l3[i]);
+			continue;
+		}
+		out = &gw->ports[gw->port_of_ethdev[h->port]];
+		md = ctl_meta(m);
+		md->out_port = h->port;
+		memcpy(md->nh6, h->has_gw ? h->gw : dst[i], 16);
+		if (unlikely(rte_be_to_cpu_16(ip->payload_len) + 40u > out->mtu)) {
+			md->mtu = out->mtu;
+			to_ctl(s, m, CTL_MTU_EXCEEDED, l3[i]);
+			continue;
+		}
+		if (!own[i])
+			ip->hop_limits--;
+		memset(&keys[n_go], 0, sizeof(keys[n_go]));
+		memcpy(keys[n_go].addr, md->nh6, 16);
+		keys[n_go].port = h->port;
+		kp[n_go] = &keys[n_go];
+		go[n_go++] = m;
+	}
+	neigh_lookup_bulk6(gw->neigh, kp, n_go, macw);
+	for (i = 0; i < n_go; i++) {
+		struct rte_mbuf *m = go[i];
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		uint16_t port = keys[i].port;
+
+		if (unlikely(macw[i] == 0)) {
+			to_ctl(s, m, CTL_NEED_NEIGH, (uint16_t)m->l2_len);
+			continue;
+		}
+		neigh_mac_from_word(macw[i], eth->dst_addr.addr_bytes);
+		memcpy(eth->src_addr.addr_bytes, gw->ports[gw->port_of_ethdev[port]].mac, 6);
+		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+		tx_enqueue(w, port, m);
+	}
+}
+
+/* Move the IPv6 packets of s->fwd to their own pass; IPv4 stays in order. */
+static void forward_split6(struct worker_ctx *w, struct burst_sort *s)
+{
+	struct rte_mbuf *m6[ESPGW_MAX_BURST];
+	uint16_t l6[ESPGW_MAX_BURST];
+	uint8_t o6[ESPGW_MAX_BURST];
+	uint16_t i, n4 = 0, n6 = 0;
+
+	for (i = 0; i < s->n_fwd; i++) {
+		const uint8_t v = rte_pktmbuf_mtod_offset(s->fwd[i], const uint8_t *,
+							   s->fwd_l3[i])[0] >> 4;
+
+		if (v == 6) {
+			m6[n6] = s->fwd[i];
+			l6[n6] = s->fwd_l3[i];
+			o6[n6++] = s->fwd_own[i];
+			continue;
+		}
+		s->fwd[n4] = s->fwd[i];
+		s->fwd_l3[n4] = s->fwd_l3[i];
+		s->fwd_own[n4++] = s->fwd_own[i];
+	}
+	s->n_fwd = n4;
+	if (n6 > 0)
+		forward6(w, s, m6, l6, o6, n6);
+}
+
 static void forward_burst(struct worker_ctx *w, struct burst_sort *s)
 {
 	const struct gw *gw = w->gw;
@@ -91,6 +193,7 @@ static void forward_burst(struct worker_ctx *w, struct burst_sort *s)
 	struct rte_mbuf *go[ESPGW_MAX_BURST];
 	uint16_t i, n_go = 0;
 
+	forward_split6(w, s);
 	for (i = 0; i < s->n_fwd; i++) {
 		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
 			s->fwd[i], const struct rte_ipv4_hdr *, s->fwd_l3[i]);

@@ -26,6 +26,7 @@
 
 enum {
 	TUNNEL_IP_LEN = 20,
+	TUNNEL_IP6_LEN = 40,
 	NATT_UDP_LEN = 8,
 };
 
@@ -121,6 +122,16 @@ static inline bool is_local(const struct gw *gw, uint32_t dst)
 	return false;
 }
 
+static inline bool is_local6(const struct gw *gw, const uint8_t dst[16])
+{
+	unsigned int i;
+
+	for (i = 0; i < gw->cls.n_local6; i++)
+		if (memcmp(gw->cls.local6[i], dst, 16) == 0)
+			return true;
+	return false;
+}
+
 static void count_rejects(struct worker_ctx *w, struct burst_sort *s, struct rte_mbuf *g[],
 			  const uint8_t why[], uint16_t from, uint16_t k, uint64_t *sa_drops)
 {
@@ -144,6 +155,22 @@ static void expired(struct worker_ctx *w, struct burst_sort *s, struct rte_mbuf 
 }
 
 /* ---- inbound -------------------------------------------------------------- */
+
+/* As deliver_local() for IPv6: an ICMPv6 echo request right after the fixed
+ * header (no extension headers) goes to the control lcore. */
+static void deliver_local6(struct worker_ctx *w, struct burst_sort *s, struct rte_mbuf *m,
+			   const struct rte_ipv6_hdr *ip)
+{
+	const uint8_t *icmp = (const uint8_t *)(ip + 1);
+
+	if (ip->proto == IPPROTO_ICMPV6 && rte_be_to_cpu_16(ip->payload_len) >= 8 &&
+	    rte_pktmbuf_data_len(m) >= ESP_L2_LEN + 40 + 8 &&
+	    icmp[0] == 128 && icmp[1] == 0) {
+		to_ctl(s, m, CTL_ICMP_ECHO, ESP_L2_LEN);
+		return;
+	}
+	drop(w, s, m, GW_DROP_ESP_TO_LOCAL);
+}
 
 /* A decrypted packet for the gateway itself: through a tunnel (a ping to
  * the inside address) or in transport mode. The control lcore answers
@@ -208,10 +235,14 @@ static void inbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa_
 		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(
 			g[i], const struct rte_ipv4_hdr *, ESP_L2_LEN);
 
-		if (unlikely((ip->version_ihl >> 4) != 4))
-			/* IPv6 inner: decrypted, but not forwarded yet */
-			drop(w, s, g[i], GW_DROP_IPV6_UNSUPPORTED);
-		else if (unlikely(is_local(w->gw, rte_be_to_cpu_32(ip->dst_addr))))
+		if ((ip->version_ihl >> 4) == 6) {
+			const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)ip;
+
+			if (unlikely(is_local6(w->gw, ip6->dst_addr)))
+				deliver_local6(w, s, g[i], ip6);
+			else
+				to_fwd(s, g[i], ESP_L2_LEN, 0);
+		} else if (unlikely(is_local(w->gw, rte_be_to_cpu_32(ip->dst_addr))))
 			deliver_local(w, s, g[i], ip);
 		else
 			to_fwd(s, g[i], ESP_L2_LEN, 0);
@@ -260,7 +291,8 @@ void worker_esp_inbound(struct worker_ctx *w, struct burst_sort *s,
 static uint16_t inner_mtu(const struct sa_outb *sa)
 {
 	uint32_t hdr = ESP_HDR_LEN + ESP_IV_LEN + ESP_ICV_LEN +
-		(sa->mode == SA_MODE_TUNNEL ? TUNNEL_IP_LEN : 0) +
+		(sa->mode != SA_MODE_TUNNEL ? 0 :
+		 (sa->flags & SA_F_OUTER_V6) ? TUNNEL_IP6_LEN : TUNNEL_IP_LEN) +
 		((sa->flags & SA_F_NATT) ? NATT_UDP_LEN : 0);
 	uint32_t room;
 
@@ -286,6 +318,24 @@ static uint16_t outbound_checks(struct worker_ctx *w, struct burst_sort *s,
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *,
 								  ESP_L2_LEN);
 
+		if ((ip->version_ihl >> 4) == 6) {
+			struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)ip;
+
+			if (unlikely(ip6->hop_limits <= 1) && !own) {
+				to_ctl(s, m, CTL_TTL_EXCEEDED, ESP_L2_LEN);
+				continue;
+			}
+			/* IPv6 is never fragmented on the way (RFC 8200 §5) */
+			if (unlikely(rte_be_to_cpu_16(ip6->payload_len) + 40u > mtu_in)) {
+				ctl_meta(m)->mtu = mtu_in;
+				to_ctl(s, m, CTL_MTU_EXCEEDED, ESP_L2_LEN);
+				continue;
+			}
+			if (!own)
+				ip6->hop_limits--;
+			g[n++] = m;
+			continue;
+		}
 		if (unlikely(ip->time_to_live <= 1) && !own) {
 			to_ctl(s, m, CTL_TTL_EXCEEDED, ESP_L2_LEN);
 			continue;

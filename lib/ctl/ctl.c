@@ -21,6 +21,7 @@ const char *const ctl_reason_names[CTL_REASON_MAX] = {
 	[CTL_NEED_NEIGH] = "need_neigh",
 	[CTL_MTU_EXCEEDED] = "mtu_exceeded",
 	[CTL_NATT_KEEPALIVE] = "natt_keepalive",
+	[CTL_ND] = "nd",
 	[CTL_HANDOFF_ESP_IN] = "handoff_esp_in",
 	[CTL_HANDOFF_ESP_OUT] = "handoff_esp_out",
 	[CTL_LOCAL_OUT] = "local_out",

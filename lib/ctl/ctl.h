@@ -25,6 +25,7 @@ enum ctl_reason {
 	CTL_NEED_NEIGH,         /* forwarding: next hop's MAC unknown */
 	CTL_MTU_EXCEEDED,       /* forwarding: larger than the egress MTU */
 	CTL_NATT_KEEPALIVE,     /* 0xFF on UDP 4500 (RFC 3948 §2.3) */
+	CTL_ND,                 /* IPv6 neighbor solicitation or advertisement */
 	/* between workers (not for the control lcore): to the SA's owner */
 	CTL_HANDOFF_ESP_IN,     /* ESP at esp_off, look the SPI up again */
 	CTL_HANDOFF_ESP_OUT,    /* plain IPv4 at l3_off, for SA handle sa_id */
@@ -38,12 +39,22 @@ struct ctl_meta {
 	uint8_t reason;         /* enum ctl_reason */
 	uint8_t pad;
 	uint16_t out_port;      /* CTL_NEED_NEIGH, CTL_MTU_EXCEEDED */
-	uint32_t nh_addr;       /* CTL_NEED_NEIGH: neighbour to resolve */
-	uint16_t l3_off;        /* IPv4/ARP header */
+	uint16_t l3_off;        /* IPv4/IPv6/ARP header */
 	uint16_t mtu;           /* CTL_MTU_EXCEEDED: egress MTU */
-	uint16_t esp_off;       /* CTL_HANDOFF_ESP_IN */
-	uint32_t sa_id;         /* CTL_HANDOFF_ESP_OUT */
+	/* the mbuf's dynamic field space is small (other libraries take some
+	 * of its 36 bytes), so what no reason needs together is shared */
+	union {
+		uint32_t nh_addr;   /* CTL_NEED_NEIGH, CTL_MTU_EXCEEDED: IPv4 next hop */
+		uint8_t nh6[16];    /* the same for IPv6 */
+		struct {
+			uint16_t esp_off;   /* CTL_HANDOFF_ESP_IN */
+			uint16_t pad2;
+			uint32_t sa_id;     /* CTL_HANDOFF_ESP_OUT */
+		};
+	};
 };
+
+_Static_assert(sizeof(struct ctl_meta) <= 24, "ctl_meta must fit the mbuf's dynamic fields");
 
 /* Offset of struct ctl_meta in every mbuf, set once by ctl_meta_register()
  * before any lcore starts (process-wide, like DPDK's own dynfield offsets). */
