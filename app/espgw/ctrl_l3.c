@@ -109,13 +109,22 @@ void ctrl_natt_keepalive(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l3_off);
-	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)
-		((const uint8_t *)ip + (ip->version_ihl & 0xf) * 4);
+	const struct rte_udp_hdr *udp;
 	unsigned int n;
 
-	/* classify checked the IPv4 and UDP headers */
-	n = ipsec_keepalive(c->gw->ipsec, rte_be_to_cpu_32(ip->src_addr),
-			    rte_be_to_cpu_16(udp->src_port));
+	/* classify checked the IP and UDP headers (IPv6: none in between) */
+	if ((ip->version_ihl >> 4) == 6) {
+		const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)ip;
+
+		udp = (const struct rte_udp_hdr *)(ip6 + 1);
+		n = ipsec_keepalive6(c->gw->ipsec, ip6->src_addr,
+				     rte_be_to_cpu_16(udp->src_port));
+	} else {
+		udp = (const struct rte_udp_hdr *)
+			((const uint8_t *)ip + (ip->version_ihl & 0xf) * 4);
+		n = ipsec_keepalive(c->gw->ipsec, rte_be_to_cpu_32(ip->src_addr),
+				    rte_be_to_cpu_16(udp->src_port));
+	}
 	if (n == 0) {
 		ctrl_drop(c, m, GW_DROP_KEEPALIVE_NO_SA);
 		return;

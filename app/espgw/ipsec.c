@@ -285,8 +285,29 @@ unsigned int ipsec_keepalive(struct ipsec *ip, uint32_t addr, uint16_t port)
 		struct ipsec_sa_rec *r = &ip->recs[i];
 		const struct sa_inb *sa = r->rt;
 
-		if (!r->used || !r->inbound || !(sa->flags & SA_F_NATT) ||
+		if (!r->used || !r->inbound ||
+		    (sa->flags & (SA_F_NATT | SA_F_OUTER_V6)) != SA_F_NATT ||
 		    __atomic_load_n(&sa->peer, __ATOMIC_RELAXED) != bound)
+			continue;
+		__atomic_store_n(&r->keepalive_ms, now, __ATOMIC_RELAXED);
+		n++;
+	}
+	return n;
+}
+
+unsigned int ipsec_keepalive6(struct ipsec *ip, const uint8_t addr[16], uint16_t port)
+{
+	const uint64_t now = gw_now_ms();
+	unsigned int i, n = 0;
+
+	for (i = 0; i < IPSEC_SA_MAX; i++) {
+		struct ipsec_sa_rec *r = &ip->recs[i];
+		const struct sa_inb *sa = r->rt;
+
+		if (!r->used || !r->inbound || (sa->flags & (SA_F_NATT | SA_F_OUTER_V6)) !=
+		    (SA_F_NATT | SA_F_OUTER_V6) ||
+		    sa_peer_port(__atomic_load_n(&sa->peer, __ATOMIC_RELAXED)) != port ||
+		    memcmp(sa->peer6, addr, 16) != 0)
 			continue;
 		__atomic_store_n(&r->keepalive_ms, now, __ATOMIC_RELAXED);
 		n++;
@@ -444,7 +465,8 @@ static void pair_conf_sas(struct ipsec *ip, const uint32_t handle_of[])
 		for (j = 0; j < c->n_sas; j++) {
 			const struct conf_sa *out = &c->sas[j];
 
-			if (out->dir != CONF_SA_OUT || !out->natt || out->peer != in->peer)
+			if (out->dir != CONF_SA_OUT || !out->natt || out->family != in->family ||
+			    out->peer != in->peer || memcmp(out->peer6, in->peer6, 16) != 0)
 				continue;
 			if (sa->partner_out != SA_NO_PARTNER) {
 				GW_LOG(WARNING, "%s:%d: SA %s: several out SAs go to its peer; "

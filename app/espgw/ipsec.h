@@ -117,6 +117,7 @@ unsigned int ipsec_poll(struct ipsec *ip);
  * of every inbound NAT-T SA bound there (their last_seen); returns how many.
  * It cannot move a binding: it is not authenticated. */
 unsigned int ipsec_keepalive(struct ipsec *ip, uint32_t addr, uint16_t port);
+unsigned int ipsec_keepalive6(struct ipsec *ip, const uint8_t addr[16], uint16_t port);
 
 /** Telemetry thread: handles of SAs with this SPI (in and/or out). */
 int ipsec_find_spi(struct ipsec *ip, uint32_t spi, uint32_t ids[2]);

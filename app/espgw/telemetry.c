@@ -143,6 +143,35 @@ static void add_iface(struct rte_tel_data *c, uint16_t port_id)
 }
 
 /* /espgw/routes: {"0": {prefix, type, via, interface, port}, ...} */
+/* IPv6 routes after the IPv4 ones, numbered on from `at` */
+static int add_routes6(struct rte_tel_data *d, unsigned int at)
+{
+	const struct route6_table *rt = tel_gw->rt6;
+	char pfx[INET6_ADDRSTRLEN + 8], a[INET6_ADDRSTRLEN], key[16];
+	unsigned int i;
+
+	for (i = 0; rt != NULL && i < rt->n_routes && at + i < RTE_TEL_MAX_DICT_ENTRIES; i++) {
+		const struct route6_entry *r = &rt->routes[i];
+		const struct route6_nh *nh = &rt->nh[r->nh];
+		struct rte_tel_data *c = rte_tel_data_alloc();
+
+		if (c == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(c);
+		snprintf(pfx, sizeof(pfx), "%s/%u", inet_ntop(AF_INET6, r->prefix, a, sizeof(a)),
+			 r->prefix_len);
+		rte_tel_data_add_dict_string(c, "prefix", pfx);
+		rte_tel_data_add_dict_string(c, "type",
+					     r->type == ROUTE_CONNECTED ? "connected" : "static");
+		rte_tel_data_add_dict_string(c, "via", nh->has_gw ?
+					     inet_ntop(AF_INET6, nh->gw, a, sizeof(a)) : "on-link");
+		add_iface(c, nh->port);
+		snprintf(key, sizeof(key), "%u", at + i);
+		rte_tel_data_add_dict_container(d, key, c, 0);
+	}
+	return 0;
+}
+
 static int cmd_routes(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const struct route_table *rt = tel_gw->rt;
@@ -169,7 +198,7 @@ static int cmd_routes(const char *cmd, const char *params, struct rte_tel_data *
 		snprintf(key, sizeof(key), "%u", i);
 		rte_tel_data_add_dict_container(d, key, c, 0);
 	}
-	return 0;
+	return add_routes6(d, i);
 }
 
 struct neigh_dump {
@@ -181,14 +210,18 @@ struct neigh_dump {
 static void dump_neigh(void *arg, const struct neigh_entry *e, uint64_t now_ms)
 {
 	struct neigh_dump *nd = arg;
-	char a[INET_ADDRSTRLEN], mac[24], key[16];
+	char a[INET_ADDRSTRLEN], a6[INET6_ADDRSTRLEN], mac[24], key[16];
 	struct rte_tel_data *c;
 
 	if (nd->n >= RTE_TEL_MAX_DICT_ENTRIES || (c = rte_tel_data_alloc()) == NULL)
 		return;
 	snprintf(key, sizeof(key), "%u", nd->n++);
 	rte_tel_data_start_dict(c);
-	rte_tel_data_add_dict_string(c, "address", tel_ipv4_str(e->addr, a, sizeof(a)));
+	if (e->family == NEIGH_INET6)
+		rte_tel_data_add_dict_string(c, "address", inet_ntop(AF_INET6, e->addr6, a6,
+								       sizeof(a6)));
+	else
+		rte_tel_data_add_dict_string(c, "address", tel_ipv4_str(e->addr, a, sizeof(a)));
 	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", e->mac[0],
 		 e->mac[1], e->mac[2], e->mac[3], e->mac[4], e->mac[5]);
 	rte_tel_data_add_dict_string(c, "mac", e->state == NEIGH_INCOMPLETE ? "" : mac);
@@ -218,9 +251,9 @@ int telemetry_register(struct gw *gw)
 	    rte_telemetry_register_cmd("/espgw/stats", cmd_stats,
 			"Counters: all, or one of total|control|<lcore id>. Param: optional") < 0 ||
 	    rte_telemetry_register_cmd("/espgw/routes", cmd_routes,
-			"IPv4 routes with next hop and interface") < 0 ||
+			"IPv4 and IPv6 routes with next hop and interface") < 0 ||
 	    rte_telemetry_register_cmd("/espgw/neighbours", cmd_neighbours,
-			"ARP neighbours: MAC, state, interface, held packets") < 0 ||
+			"ARP and IPv6 ND neighbours: MAC, state, interface, held packets") < 0 ||
 	    telemetry_sa_register() < 0)
 		return -EINVAL;
 	return 0;

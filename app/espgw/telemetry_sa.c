@@ -44,10 +44,21 @@ static void add_prefix(struct rte_tel_data *d, const char *key, uint32_t a, uint
 	rte_tel_data_add_dict_string(d, key, out);
 }
 
+static void add_prefix6(struct rte_tel_data *d, const char *key, const uint8_t a[16],
+			uint8_t len)
+{
+	char buf[INET6_ADDRSTRLEN], out[INET6_ADDRSTRLEN + 5];
+
+	snprintf(out, sizeof(out), "%s/%u", inet_ntop(AF_INET6, a, buf, sizeof(buf)), len);
+	rte_tel_data_add_dict_string(d, key, out);
+}
+
 static void add_common(struct rte_tel_data *d, const struct ipsec_sa_rec *r,
 		       uint8_t mode, uint8_t flags, const struct aead_key *k,
-		       uint16_t owner, uint32_t local, const uint64_t *peerp)
+		       uint16_t owner, uint32_t local, const uint64_t *peerp,
+		       const uint8_t *local6, const uint8_t *peer6)
 {
+	char a6[INET6_ADDRSTRLEN];
 	/* the binding moves with NAT rebinding: read it once */
 	uint64_t peer = __atomic_load_n(peerp, __ATOMIC_RELAXED);
 	char spi[16];
@@ -60,8 +71,15 @@ static void add_common(struct rte_tel_data *d, const struct ipsec_sa_rec *r,
 	rte_tel_data_add_dict_string(d, "aead", aead_name(k->alg));
 	rte_tel_data_add_dict_int(d, "esn", (flags & SA_F_ESN) != 0);
 	rte_tel_data_add_dict_int(d, "nat_t", (flags & SA_F_NATT) != 0);
-	add_addr(d, "local", local);
-	add_addr(d, "peer", sa_peer_addr(peer));
+	if (flags & SA_F_OUTER_V6) {
+		/* peer6 moves with rebinding too; telemetry may catch it half
+		 * written (sa.h), which is cosmetic */
+		rte_tel_data_add_dict_string(d, "local", inet_ntop(AF_INET6, local6, a6, sizeof(a6)));
+		rte_tel_data_add_dict_string(d, "peer", inet_ntop(AF_INET6, peer6, a6, sizeof(a6)));
+	} else {
+		add_addr(d, "local", local);
+		add_addr(d, "peer", sa_peer_addr(peer));
+	}
 	if (flags & SA_F_NATT)
 		rte_tel_data_add_dict_int(d, "peer_port", sa_peer_port(peer));
 	rte_tel_data_add_dict_int(d, "worker", owner);
@@ -92,9 +110,15 @@ static void describe(struct rte_tel_data *d, const struct ipsec_sa_rec *r)
 		const struct sa_inb *sa = r->rt;
 
 		add_common(d, r, sa->mode, sa->flags, &sa->key, sa->owner, sa->local,
-			   &sa->peer);
-		add_prefix(d, "selector_src", sa->sel.src, sa->sel.src_mask);
-		add_prefix(d, "selector_dst", sa->sel.dst, sa->sel.dst_mask);
+			   &sa->peer, sa->local6, sa->peer6);
+		if (sa->sel_families == 0 || (sa->sel_families & SA_SEL_V4)) {
+			add_prefix(d, "selector_src", sa->sel.src, sa->sel.src_mask);
+			add_prefix(d, "selector_dst", sa->sel.dst, sa->sel.dst_mask);
+		}
+		if (sa->sel_families & SA_SEL_V6) {
+			add_prefix6(d, "selector6_src", sa->sel6.src, sa->sel6.src_len);
+			add_prefix6(d, "selector6_dst", sa->sel6.dst, sa->sel6.dst_len);
+		}
 		if (sa->flags & SA_F_NATT)
 			rte_tel_data_add_dict_u64(d, "keepalive_age_ms",
 						  r->keepalive_ms == 0 ? 0 :
@@ -107,7 +131,7 @@ static void describe(struct rte_tel_data *d, const struct ipsec_sa_rec *r)
 		const struct sa_outb *sa = r->rt;
 
 		add_common(d, r, sa->mode, sa->flags, &sa->key, sa->owner, sa->local,
-			   &sa->peer);
+			   &sa->peer, sa->local6, sa->peer6);
 		rte_tel_data_add_dict_u64(d, "seq", cnt_read(&sa->seq));
 		rte_tel_data_add_dict_int(d, "path_mtu", sa->path_mtu);
 		add_life(d, &sa->life, &sa->cnt, &sa->drops, &sa->expiry);

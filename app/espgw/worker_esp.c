@@ -205,8 +205,14 @@ static void rebound(struct worker_ctx *w, const struct sa_inb *sa)
 
 	if (sa->partner_out != SA_NO_PARTNER)
 		out = __atomic_load_n(&w->ipsec->out[sa->partner_out], __ATOMIC_ACQUIRE);
-	if (out != NULL)
+	if (out != NULL) {
+		/* IPv6: the address first, then the word that publishes it; an
+		 * out SA owned by another worker may read a torn address for
+		 * the packets of that instant (rebinding is rare) */
+		if (sa->flags & SA_F_OUTER_V6)
+			memcpy(out->peer6, sa->peer6, sizeof(out->peer6));
 		__atomic_store_n(&out->peer, peer, __ATOMIC_RELEASE);
+	}
 	rte_ring_mp_enqueue(w->ipsec->events, (void *)ipsec_event_word(sa->id, IPSEC_EV_REBIND));
 }
 
