@@ -138,9 +138,21 @@ void ctrl_route_output6(struct ctrl_ctx *c, struct rte_mbuf *m)
 {
 	const struct rte_ipv6_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, RTE_ETHER_HDR_LEN);
-	uint16_t nh = route6_lookup(c->gw->rt6, ip->dst_addr);
-	const struct route6_nh *h = &c->gw->rt6->nh[nh];
+	uint16_t nh;
+	const struct route6_nh *h;
 
+	/* link-local: no route, the link it came from (m->port: the answer
+	 * or error keeps its request's port) */
+	if (is_link_local(ip->dst_addr)) {
+		if (port_of(c, m->port) == NULL) {
+			ctrl_drop(c, m, GW_DROP_NO_ROUTE);
+			return;
+		}
+		ctrl_neigh_output6(c, m, m->port, ip->dst_addr);
+		return;
+	}
+	nh = route6_lookup(c->gw->rt6, ip->dst_addr);
+	h = &c->gw->rt6->nh[nh];
 	if (nh == ROUTE6_NH_NONE) {
 		ctrl_drop(c, m, GW_DROP_NO_ROUTE);
 		return;
@@ -176,6 +188,7 @@ void ctrl_icmp6_error(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t l3_off, i
 		cnt_add(&c->stats->drop[GW_DROP_NO_MBUF], 1);
 		return;
 	}
+	e->port = m->port;
 	cnt_add(&c->stats->ev[GW_EV_ICMP_ERROR_SENT], 1);
 	ctrl_ip_output(c, e);
 }

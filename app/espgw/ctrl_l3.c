@@ -67,9 +67,17 @@ void ctrl_neigh_output(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
 }
 
 /* A packet the gateway originates: IPv4 at byte 14, L2 still to fill. */
+/* IPv6 link-local: stays on its link, no policy could tunnel it */
+static bool link_local6(const struct rte_mbuf *m)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, RTE_ETHER_HDR_LEN);
+
+	return (ip[0] >> 4) == 6 && ip[24] == 0xfe && (ip[25] & 0xc0) == 0x80;
+}
+
 void ctrl_ip_output(struct ctrl_ctx *c, struct rte_mbuf *m)
 {
-	if (c->gw->ipsec->spd != NULL) {
+	if (c->gw->ipsec->spd != NULL && !link_local6(m)) {
 		/* what we originate obeys the policies too (RFC 4301 §5.1):
 		 * an echo reply into a tunnel is encrypted. Worker 0 owns the
 		 * SPD path; it routes the packet itself. */

@@ -6,6 +6,7 @@
 #
 #   source "$(dirname "$0")/lib.sh"
 #   ns_setup                      # NS_GW, NS_A, NS_B; ga/gb <-> eth0, see below
+#   host_ipv6 NS DEV ADDR/LEN [GW]  # IPv6 on a host's veth: no DAD, no RS/RA
 #   espgw_start CONF PREFIX NS VDEV...   # each VDEV given to EAL as --vdev
 #   check "desc" cmd args...      # ok when cmd exits 0
 #   check_eq "desc" "$got" "$want"
@@ -108,6 +109,45 @@ ns_setup() {
 
 # mac_of NS DEV
 mac_of() { ip -n "$1" -j link show dev "$2" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["address"])'; }
+
+# host_ipv6 NS DEV ADDR/LEN [GW]: IPv6 on a host's DEV (ns_add turned it off):
+# no duplicate address detection (addresses usable at once), no router
+# solicitations or advertisements (no stray traffic in counted windows),
+# neighbour entries reachable for minutes; then ADDR, and a default route via
+# GW if given. The kernel's link-local address (EUI-64) comes with it.
+host_ipv6() {
+	local ns=$1 dev=$2
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf."$dev".accept_dad=0 \
+		net.ipv6.conf."$dev".accept_ra=0 net.ipv6.conf."$dev".router_solicitations=0 \
+		net.ipv6.neigh."$dev".base_reachable_time_ms=600000 \
+		net.ipv6.neigh."$dev".delay_first_probe_time=1 \
+		net.ipv6.conf."$dev".disable_ipv6=0 >/dev/null || return 1
+	ip -n "$ns" addr add "$3" dev "$dev" nodad || return 1
+	[ $# -lt 4 ] || ip -n "$ns" -6 route add default via "$4" dev "$dev"
+}
+
+# ll6_of_mac MAC: the modified EUI-64 link-local address of MAC (RFC 4291
+# appendix A), in canonical form: fe80::xxxx:xxff:fexx:xxxx
+ll6_of_mac() {
+	"$PYTHON" -c 'import ipaddress, sys
+m = bytes.fromhex(sys.argv[1].replace(":", ""))
+print(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + bytes([m[0] ^ 2]) + m[1:3] + b"\xff\xfe" + m[3:]))' "$1"
+}
+
+# neigh_reachable NS ADDR: ping ADDR from NS until NS's neighbour entry for
+# it on eth0 is REACHABLE (a host that learnt the gateway from its ARP request
+# or neighbour solicitation holds it STALE and confirms it with a unicast
+# probe a second after first use); up to ~15 s. IPv4 or IPv6.
+neigh_reachable() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		ip netns exec "$1" ping -c 1 -W 1 "$2" >/dev/null
+		[ "$(ip -n "$1" -j neigh show "$2" dev eth0 | jq -r '.[0].state[0]')" = REACHABLE ] &&
+			return 0
+		sleep 0.2
+	done
+	return 1
+}
 
 # --- espgw ------------------------------------------------------------------
 
