@@ -329,11 +329,17 @@ static void handle_event(struct ipsec *ip, uintptr_t ev)
 	if ((ev & 3) == IPSEC_EV_REBIND) {
 		const struct sa_inb *sa = ip->recs[id].rt;
 		uint64_t peer = __atomic_load_n(&sa->peer, __ATOMIC_RELAXED);
-		struct in_addr a = { .s_addr = htonl(sa_peer_addr(peer)) };
+		uint32_t a4 = htonl(sa_peer_addr(peer));
+		char a[INET6_ADDRSTRLEN];
 
+		if (sa->flags & SA_F_OUTER_V6)
+			inet_ntop(AF_INET6, sa->peer6, a, sizeof(a));
+		else
+			inet_ntop(AF_INET, &a4, a, sizeof(a));
 		ip->rebinds++;
-		GW_LOG(INFO, "SA %s (SPI 0x%08x): peer moved to %s:%u (NAT rebinding)",
-		       sa_name(ip, id), ip->recs[id].spi, inet_ntoa(a), sa_peer_port(peer));
+		GW_LOG(INFO, "SA %s (SPI 0x%08x): peer moved to %s%s%s:%u (NAT rebinding)",
+		       sa_name(ip, id), ip->recs[id].spi, sa->flags & SA_F_OUTER_V6 ? "[" : "",
+		       a, sa->flags & SA_F_OUTER_V6 ? "]" : "", sa_peer_port(peer));
 		return;
 	}
 	if ((ev & 3) == IPSEC_EV_SOFT) {

@@ -220,6 +220,9 @@ static void inbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa_
 			  struct rte_mbuf *g[], uint16_t off[], uint16_t k)
 {
 	const uint64_t peer_before = sa->peer;
+	const bool natt6 = (sa->flags & (SA_F_NATT | SA_F_OUTER_V6)) ==
+			   (SA_F_NATT | SA_F_OUTER_V6);
+	uint8_t peer6_before[16];
 	uint8_t why[ESPGW_MAX_BURST];
 	uint16_t i, ok, room;
 
@@ -232,10 +235,13 @@ static void inbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa_
 		expired(w, s, g, room, k, &sa->drops);
 	if (room == 0)
 		return;
+	if (natt6)   /* over IPv6 the address can move without the port */
+		memcpy(peer6_before, sa->peer6, sizeof(peer6_before));
 	ok = esp_inb_select(sa)(sa, w->eng, w->eng_ctx, g, off, room, why);
 	cnt_add(&w->stats->esp_ok_in, ok);
 	count_rejects(w, s, g, why, ok, room, &sa->drops);
-	if (unlikely(sa->peer != peer_before))
+	if (unlikely(sa->peer != peer_before ||
+		     (natt6 && memcmp(sa->peer6, peer6_before, sizeof(peer6_before)) != 0)))
 		rebound(w, sa);
 	for (i = 0; i < ok; i++) {
 		const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(

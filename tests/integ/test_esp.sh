@@ -3,33 +3,37 @@
 #
 # ESP end to end through a running espgw, net_pcap in and out (the pcap
 # end-to-end test): scapy's own ESP (SecurityAssociation, AES-GCM-16) plays
-# sixteen peers at once, one per combination of
-#   mode {tunnel, transport} x {raw ESP, ESP in UDP 4500} x
-#   {aes-gcm-128, aes-gcm-256} x ESN {off, on},
+# forty-eight peers at once, one per combination of
+#   {tunnel 4in4, 6in4, 4in6, 6in6, transport IPv4, transport IPv6} x
+#   {raw ESP, ESP in UDP 4500} x {aes-gcm-128, aes-gcm-256} x ESN {off, on},
 # and judges, byte for byte, what espgw wrote, in both directions; then the
 # malformed input, each drop under its own counter, exact; then that espgw
 # still serves after it all, and exits 0.
 #
-#   peers 192.0.2.(10+k)          ┌────────────────────┐     198.51.100.0/24
-#   (static neighbours)           │ wan0          lan0 │     6 random hosts
-#   in_wan.pcap ────────────────► │ net_pcap0 net_pcap1│ ◄── in_lan.pcap
-#   out_wan.pcap ◄─ ESP ───────── │ 192.0.2.1/24       │ ──► out_lan.pcap
-#                                 │ MTU 1600   .1/24   │     (static
-#                                 └────────────────────┘      neighbours)
-#   combination k: in/out SA pair, inner subnet 10.k.0.0/16 (tunnel), a
-#   protect policy to 10.k.0.0/16 (tunnel) or to the peer itself (transport)
+#   peers 192.0.2.(10+k)          ┌────────────────────┐  198.51.100.0/24
+#   2001:db8:1::(10+k) hex        │ wan0          lan0 │  2001:db8:2::/64
+#   (static neighbours)           │ net_pcap0 net_pcap1│  6 random hosts each
+#   in_wan.pcap ────────────────► │ 192.0.2.1/24   .1  │ ◄── in_lan.pcap
+#   out_wan.pcap ◄─ ESP ───────── │ 2001:db8:1::1 2::1 │ ──► out_lan.pcap
+#                                 │ MTU 1600           │   (static
+#                                 └────────────────────┘    neighbours)
+#   combination k: in/out SA pair, inner subnet 10.k.0.0/16 or
+#   2001:db8:(100+k)::/48 hex (tunnel; the in SA's selector is of that
+#   family only), a protect policy to that subnet (tunnel) or to the peer
+#   itself (transport: the SA's family)
 #
 # Keys, salts, SPIs, windows, ports, addresses, sizes and payloads are
 # random, from SEED (printed; SEED=N reproduces a run). Cases (esp_check.py):
 # inbound data to the LAN, outbound data to the peers (sequence numbers
-# 1..n, no IV twice), echo to the gateway through tunnels and in transport
+# 1..n, no IV twice; over IPv6 the NAT-T UDP checksum must be valid, not 0),
+# echo and ICMPv6 echo to the gateway through tunnels and in transport
 # (local delivery), ESN across 2^32 and its late packets, replay (duplicate,
 # left edge, seq 0), forged ICV/ciphertext/AAD, bad padding, bad and dummy
-# next header, selectors, truncation at every header boundary, unknown SPI,
-# SPI 0, NAT-T keepalive and IKE behind the non-ESP marker, NAT rebinding.
+# next header, selectors (and the inner family an SA does not carry),
+# truncation at every header boundary (IPv6 too), unknown SPI, SPI 0, NAT-T
+# keepalive and IKE behind the non-ESP marker, a zero UDP checksum over IPv6,
+# NAT rebinding (IPv4 and IPv6).
 #
-# IPv4 only, outer and inner: espgw has no IPv6 yet (the configuration
-# refuses IPv6 addresses); IPv6 combinations join when it does.
 # Not observable here: the NAT-T transport checksum fix-up (RFC 3948
 # §3.1.2) - transport packets are for the gateway, and only ICMP echo is
 # served through tunnels; its refusal of a too-short TCP header is checked.
@@ -57,8 +61,8 @@ check_eq "wan0 is net_pcap0 with the MAC the frames carry" \
 	"$(tel /ethdev/info,0 name) $(tel /ethdev/info,0 mac_addr | tr A-F a-f)" "net_pcap0 $MAC_WAN"
 check_eq "lan0 is net_pcap1 with the MAC the frames carry" \
 	"$(tel /ethdev/info,1 name) $(tel /ethdev/info,1 mac_addr | tr A-F a-f)" "net_pcap1 $MAC_LAN"
-check_eq "32 SAs installed (16 in, 16 out)" \
-	"$(tel /espgw/sa/list | jq -c '[(.in | length), (.out | length)]')" "[16,16]"
+check_eq "96 SAs installed (48 in, 48 out)" \
+	"$(tel /espgw/sa/list | jq -c '[(.in | length), (.out | length)]')" "[48,48]"
 
 # every frame read and every expected frame sent, then a quiet moment for
 # anything that should not come
