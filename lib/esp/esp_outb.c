@@ -316,6 +316,55 @@ outb_trs_ip(uint8_t *ip, uint32_t hl, const struct sa_outb *sa, uint32_t olen,
 	h->hdr_checksum = rte_ipv4_cksum(h);
 }
 
+/*
+ * With NAT-T in transport mode the destination becomes the peer's current
+ * binding (its NAT). When that differs from the packet's own destination,
+ * keep the transport checksum true to the header it will travel with, as
+ * a NAT rewriting the address would (RFC 1624 incremental update): TCP,
+ * UDP (IPv4 UDP without a checksum stays without), ICMPv6. The peer still
+ * fixes up for its own NAT (RFC 3948 §3.1.2).
+ */
+static inline void
+outb_trs_readdress(uint8_t *l4, uint32_t pl, uint8_t proto, const uint8_t *from,
+		   const uint8_t *to, unsigned int n)
+{
+	uint32_t off, sum;
+	rte_be16_t ck, w;
+	unsigned int i;
+
+	switch (proto) {
+	case IPPROTO_TCP:
+		off = 16;
+		break;
+	case IPPROTO_UDP:
+		off = 6;
+		break;
+	case IPPROTO_ICMPV6:
+		off = 2;
+		break;
+	default:
+		return;     /* ICMP (IPv4) has no pseudo-header */
+	}
+	if (pl < off + 2 || memcmp(from, to, n) == 0)
+		return;
+	memcpy(&ck, l4 + off, sizeof(ck));
+	if (proto == IPPROTO_UDP && ck == 0 && n == 4)
+		return;
+	sum = (uint16_t)~rte_be_to_cpu_16(ck);
+	for (i = 0; i < n; i += 2) {
+		memcpy(&w, from + i, sizeof(w));
+		sum += (uint16_t)~rte_be_to_cpu_16(w);
+		memcpy(&w, to + i, sizeof(w));
+		sum += rte_be_to_cpu_16(w);
+	}
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	ck = rte_cpu_to_be_16((uint16_t)~sum);
+	if (proto == IPPROTO_UDP && ck == 0)
+		ck = RTE_BE16(0xffff);
+	memcpy(l4 + off, &ck, sizeof(ck));
+}
+
 /* Pass 1, transport: ESP between the packet's IPv4 header and payload. */
 static __rte_always_inline uint8_t
 outb_prepare_trs(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
@@ -339,6 +388,12 @@ outb_prepare_trs(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
 	seq = ++sa->seq;
 	ip = rte_pktmbuf_mtod_offset(m, uint8_t *, ESP_L2_LEN);
 	nh = ip[9];
+	if (natt) {
+		rte_be32_t to = rte_cpu_to_be_32(sa_peer_addr(
+			__atomic_load_n(&sa->peer, __ATOMIC_ACQUIRE)));
+
+		outb_trs_readdress(ip + hl, pl, nh, ip + 16, (const uint8_t *)&to, 4);
+	}
 	outb_trailer(m, pad, nh);
 	/* checked room: the header moves down by hdr within the buffer */
 	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
@@ -414,6 +469,8 @@ outb_prepare_trs6(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
 	if (unlikely(r != ESP_DROP_NONE))
 		return r;
 	seq = ++sa->seq;
+	if (natt)
+		outb_trs_readdress(ip + ESP_IP6_LEN, pl, nh, ip + IP6_DST_OFF, sa->peer6, 16);
 	outb_trailer(m, pad, nh);
 	/* checked room: the header moves down by hdr within the buffer */
 	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
