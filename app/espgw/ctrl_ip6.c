@@ -114,24 +114,11 @@ void ctrl_neigh_output6(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
 			const uint8_t nh[16])
 {
 	uint64_t mac_word = 0;
+	enum neigh_verdict v = neigh_resolve6(c->gw->neigh, nh, port, m, gw_now_ms(),
+					      &mac_word);
 
-	switch (neigh_resolve6(c->gw->neigh, nh, port, m, gw_now_ms(), &mac_word)) {
-	case NEIGH_SEND:
-		ctrl_send_to_neigh(c, m, port, mac_word);
-		break;
-	case NEIGH_HELD_NEW:
+	if (ctrl_neigh_verdict(c, m, port, v, mac_word))
 		ctrl_nd_solicit(c, nh, port, NULL);
-		break;
-	case NEIGH_HELD:
-		break;
-	case NEIGH_DROP_HOLD_FULL:
-		ctrl_drop(c, m, GW_DROP_NEIGH_HOLD_FULL);
-		break;
-	case NEIGH_DROP_TABLE_FULL:
-	default:
-		ctrl_drop(c, m, GW_DROP_NEIGH_TABLE_FULL);
-		break;
-	}
 }
 
 void ctrl_route_output6(struct ctrl_ctx *c, struct rte_mbuf *m)

@@ -42,28 +42,36 @@ void ctrl_send_to_neigh(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
 	ctrl_tx(c, port, m);
 }
 
+bool ctrl_neigh_verdict(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
+			enum neigh_verdict v, uint64_t mac_word)
+{
+	switch (v) {
+	case NEIGH_SEND:
+		ctrl_send_to_neigh(c, m, port, mac_word);
+		return false;
+	case NEIGH_HELD_NEW:
+		return true;
+	case NEIGH_HELD:
+		return false;
+	case NEIGH_DROP_HOLD_FULL:
+		ctrl_drop(c, m, GW_DROP_NEIGH_HOLD_FULL);
+		return false;
+	case NEIGH_DROP_TABLE_FULL:
+	default:
+		ctrl_drop(c, m, GW_DROP_NEIGH_TABLE_FULL);
+		return false;
+	}
+}
+
 void ctrl_neigh_output(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
 		       uint32_t nh_addr)
 {
 	uint64_t mac_word = 0;
+	enum neigh_verdict v = neigh_resolve(c->gw->neigh, nh_addr, port, m, gw_now_ms(),
+					     &mac_word);
 
-	switch (neigh_resolve(c->gw->neigh, nh_addr, port, m, gw_now_ms(), &mac_word)) {
-	case NEIGH_SEND:
-		ctrl_send_to_neigh(c, m, port, mac_word);
-		break;
-	case NEIGH_HELD_NEW:
+	if (ctrl_neigh_verdict(c, m, port, v, mac_word))
 		ctrl_arp_solicit(c, nh_addr, port, NULL);
-		break;
-	case NEIGH_HELD:
-		break;
-	case NEIGH_DROP_HOLD_FULL:
-		ctrl_drop(c, m, GW_DROP_NEIGH_HOLD_FULL);
-		break;
-	case NEIGH_DROP_TABLE_FULL:
-	default:
-		ctrl_drop(c, m, GW_DROP_NEIGH_TABLE_FULL);
-		break;
-	}
 }
 
 /* A packet the gateway originates: IPv4 at byte 14, L2 still to fill. */

@@ -7,6 +7,7 @@
 #define ESPGW_CTRL_PRIV_H
 
 #include "gw.h"
+#include "lib/route/neigh.h"
 
 struct ctrl_ctx {
 	struct gw *gw;
@@ -33,6 +34,9 @@ void ctrl_ip_output(struct ctrl_ctx *c, struct rte_mbuf *m);
 /* ctrl_ip_output() without the SPD: route, resolve, send */
 void ctrl_route_output(struct ctrl_ctx *c, struct rte_mbuf *m);
 void ctrl_route_output4(struct ctrl_ctx *c, struct rte_mbuf *m);
+/* act on what neigh_resolve*() said about m; true: a new entry, solicit */
+bool ctrl_neigh_verdict(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
+			enum neigh_verdict v, uint64_t mac_word);
 /* Ethernet addresses for a resolved next hop, then send */
 void ctrl_send_to_neigh(struct ctrl_ctx *c, struct rte_mbuf *m, uint16_t port,
 			uint64_t mac_word);
