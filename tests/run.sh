@@ -41,12 +41,16 @@ unit_tests() { # builddir label
   meson test -C "$dir" --print-errorlogs >"$dir.test.log" 2>&1
   while read -r t; do
     result "$label $t" 0
-  done < <(grep -E '^ *[0-9]+/[0-9]+ +[a-z_]+ +OK' "$dir.test.log" | awk '{print $2}')
+  done < <(grep -E '^ *[0-9]+/[0-9]+ +[a-z0-9_]+ +OK' "$dir.test.log" | awk '{print $2}')
   while read -r t; do
     result "$label $t" 1
-  done < <(grep -E '^ *[0-9]+/[0-9]+ +[a-z_]+ +(FAIL|TIMEOUT|ERROR)' "$dir.test.log" | awk '{print $2}')
+  done < <(grep -E '^ *[0-9]+/[0-9]+ +[a-z0-9_]+ +(FAIL|TIMEOUT|ERROR)' "$dir.test.log" | awk '{print $2}')
   grep -qE '^Ok: +[1-9]' "$dir.test.log" || { cat "$dir.test.log"; result "$label (no test ran)" 1; }
   grep -qE '^Fail: +0' "$dir.test.log" || sed -n '/stdout:/,$p' "$dir.test.log" | tail -80
+  # a failure the lines above did not name still fails the run
+  grep -qE '^(Fail|Timeout): +[1-9]' "$dir.test.log" &&
+    ! grep -qE '^ *[0-9]+/[0-9]+ +[a-z0-9_]+ +(FAIL|TIMEOUT|ERROR)' "$dir.test.log" &&
+    result "$label (a failure meson reported)" 1
 }
 
 if want unit; then
