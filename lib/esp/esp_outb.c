@@ -17,6 +17,7 @@
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_prefetch.h>
 #include <rte_udp.h>
 
 #include "lib/esp/esp.h"
@@ -66,9 +67,18 @@ outb_ip(uint8_t *p, const struct sa_outb *sa, uint64_t seq, uint32_t olen,
 		.src_addr = rte_cpu_to_be_32(sa->local),
 	};
 	uint64_t peer = __atomic_load_n(&sa->peer, __ATOMIC_ACQUIRE);
+	uint32_t dst = sa_peer_addr(peer), sum;
 
-	ip.dst_addr = rte_cpu_to_be_32(sa_peer_addr(peer));
-	ip.hdr_checksum = rte_ipv4_cksum(&ip);
+	ip.dst_addr = rte_cpu_to_be_32(dst);
+	/* the header checksum from the fields, in registers: summing the
+	 * struct just written would stall on store forwarding (measured:
+	 * a fifth of this function) */
+	sum = (uint32_t)(RTE_IPV4_VHL_DEF << 8 | tos) + olen + (uint16_t)seq +
+	      (uint32_t)(OUTER_TTL << 8 | (natt ? IPPROTO_UDP : IPPROTO_ESP)) +
+	      (sa->local >> 16) + (sa->local & 0xffff) + (dst >> 16) + (dst & 0xffff);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	ip.hdr_checksum = rte_cpu_to_be_16((uint16_t)~sum);
 	memcpy(p, &ip, sizeof(ip));
 	if (natt) {
 		/* RFC 3948 §2.1: checksum 0 over IPv4 */
@@ -494,6 +504,14 @@ outb_chunk(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
 
 	c.n = 0;
 	rej.n = 0;
+	/* the outer headers go into headroom no one has touched yet: ask for
+	 * those lines (and the tail's, for trailer and ICV) a burst ahead */
+	for (i = 0; i < n; i++) {
+		uint8_t *d = rte_pktmbuf_mtod(mb[i], uint8_t *);
+
+		rte_prefetch0_write(d - RTE_CACHE_LINE_SIZE);
+		rte_prefetch0_write(d + rte_pktmbuf_data_len(mb[i]));
+	}
 	for (i = 0; i < n; i++) {
 		if (trs && v6)
 			r = outb_prepare_trs6(sa, &c, mb[i], esn, natt);
