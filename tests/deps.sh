@@ -15,6 +15,8 @@ PKGS=(
   # integration tests and demo
   iproute2 ethtool iputils-ping tcpdump iperf3 socat netcat-openbsd nftables
   python3 python3-scapy jq
+  # tests/bench/bench_esp.sh builds ipsec-secgw from these example sources
+  dpdk-doc
 )
 
 missing=()

@@ -38,65 +38,22 @@
 # stale), TESTPMD (default dpdk-testpmd), PYTHON (default /usr/bin/python3,
 # with scapy), KEEP=1 keeps the scratch dir. Run as root (DPDK, dmesg).
 
-set -u
-
-BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
-TOP=$(cd "$BENCH_DIR/../.." && pwd)
-ESPGW=${ESPGW:-$TOP/build/app/espgw/espgw}
+BENCH_NAME=bench_forward
+# shellcheck source-path=SCRIPTDIR source=bench_lib.sh
+source "$(dirname "$0")/bench_lib.sh"
 TESTPMD=${TESTPMD:-dpdk-testpmd}
-PYTHON=${PYTHON:-/usr/bin/python3}
 RUNS=${RUNS:-5}
-SECONDS_PER_RUN=${SECONDS_PER_RUN:-3}
 SIZES=${SIZES:-64 512 1400}
 FLOWS=${FLOWS:-256}
-WARMUP=1
 PCAP_MAC=02:70:63:61:70:00 # net_pcap's MAC for port 0: 02:70:63:61:70:<port>
 HELPER=$BENCH_DIR/bench_forward.py
-RUN=$$$RANDOM
-
-TMPD=$(mktemp -d "/tmp/espgw-bench.$RUN.XXXX") || exit 1
-PID=
-PREFIX=
-# EAL's runtime dir (holds the telemetry socket even with --no-shconf)
-if [ "$(id -u)" = 0 ]; then RTDIR=/var/run/dpdk; else RTDIR=${XDG_RUNTIME_DIR:-/tmp}/dpdk; fi
-
-cleanup() {
-	if [ -n "$PID" ]; then
-		kill -9 "$PID" 2>/dev/null
-		wait "$PID" 2>/dev/null
-	fi
-	[ -z "$PREFIX" ] || rm -rf "${RTDIR:?}/$PREFIX"
-	if [ "${KEEP:-0}" = 1 ]; then echo "# scratch dir kept: $TMPD"; else rm -rf "$TMPD"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-die() {
-	echo "bench_forward: $*" >&2
-	exit 1
-}
 
 # --- build, tools -----------------------------------------------------------
 
-if [ "$ESPGW" = "$TOP/build/app/espgw/espgw" ]; then
-	if [ ! -d "$TOP/build" ]; then
-		(cd "$TOP" && meson setup build >"$TMPD/meson.log" 2>&1) ||
-			die "meson setup failed: $(tail -20 "$TMPD/meson.log")"
-	fi
-	ninja -C "$TOP/build" >"$TMPD/ninja.log" 2>&1 || die "build failed: $(tail -20 "$TMPD/ninja.log")"
-fi
-[ -x "$ESPGW" ] || die "no espgw at $ESPGW"
+bench_build_espgw
 command -v "$TESTPMD" >/dev/null || die "no $TESTPMD (Debian: dpdk package)"
 "$PYTHON" -c 'import scapy' 2>/dev/null || die "$PYTHON has no scapy"
-
-tsc_mhz=$(dmesg 2>/dev/null | sed -n 's/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' | head -1)
-tsc_src="dmesg 'tsc: Detected $tsc_mhz MHz'"
-if [ -z "$tsc_mhz" ]; then
-	tsc_mhz=$(awk -F': ' '/^cpu MHz/ { print $2; exit }' /proc/cpuinfo)
-	tsc_src="/proc/cpuinfo 'cpu MHz' $tsc_mhz (no tsc line in dmesg)"
-fi
-[ -n "$tsc_mhz" ] || die "cannot find the TSC frequency"
-tsc_hz=$(awk -v m="$tsc_mhz" 'BEGIN { printf "%.0f", m * 1e6 }')
+bench_tsc
 
 # --- inputs -----------------------------------------------------------------
 
@@ -127,40 +84,18 @@ done
 
 # --- one run ----------------------------------------------------------------
 
-# stop_pid: SIGINT, up to 10 s, then SIGKILL
-stop_pid() {
-	local i
-	kill -INT "$PID" 2>/dev/null
-	for ((i = 0; i < 100; i++)); do
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -9 "$PID" 2>/dev/null
-	wait "$PID" 2>/dev/null
-	PID=
-	rm -rf "${RTDIR:?}/$PREFIX"
-	PREFIX=
-}
-
 # run_one SIZE espgw|testpmd N: appends "SIZE KIND RX_PPS TX_PPS NOTE" to results
 run_one() {
-	local size=$1 kind=$2 n=$3 prefix log out i
+	local size=$1 kind=$2 n=$3 prefix log out
 	local eal=(-l "0,1" --no-huge -m 1024 --no-pci --no-shconf
 		--vdev "net_pcap0,rx_pcap=$TMPD/in-$size.pcap,infinite_rx=1"
 		--vdev "net_null0,no-rx=1")
 	prefix=bench-$kind-$RUN-$size-$n
-	PREFIX=$prefix
 	log=$TMPD/$prefix.log
 	if [ "$kind" = espgw ]; then
-		"$ESPGW" "${eal[@]}" --file-prefix "$prefix" -- -f "$TMPD/espgw.yaml" \
-			>"$log" 2>&1 </dev/null &
-		PID=$!
-		for ((i = 0; i < 200; i++)); do
-			grep -q '^espgw: running' "$log" && break
-			kill -0 "$PID" 2>/dev/null || die "espgw exited: $(tail -20 "$log")"
-			sleep 0.1
-		done
-		grep -q '^espgw: running' "$log" || die "espgw did not start: $(tail -20 "$log")"
+		bench_start "$prefix" "$log" "$ESPGW" "${eal[@]}" --file-prefix "$prefix" \
+			-- -f "$TMPD/espgw.yaml"
+		bench_wait_log "$log" '^espgw: running' || die "espgw did not start: $(tail -20 "$log")"
 		if [ "$CHECKED_MAC" = 0 ]; then
 			local mac
 			mac=$(sed -n 's/^espgw: interface lan0: port 0 net_pcap \([0-9a-f:]\{17\}\) .*/\1/p' "$log")
@@ -172,19 +107,16 @@ run_one() {
 		# --stats-period keeps non-interactive testpmd forwarding until SIGINT
 		# (without it, it stops at EOF on stdin); it needs a smaller mbuf
 		# pool than its default under --no-huge -m 1024.
-		"$TESTPMD" "${eal[@]}" --file-prefix "$prefix" -- --forward-mode=io \
-			--nb-cores=1 --total-num-mbufs=16384 --stats-period 60 \
-			>"$log" 2>&1 </dev/null &
-		PID=$!
+		bench_start "$prefix" "$log" "$TESTPMD" "${eal[@]}" --file-prefix "$prefix" \
+			-- --forward-mode=io --nb-cores=1 --total-num-mbufs=16384 --stats-period 60
 	fi
-	out=$("$PYTHON" "$HELPER" rate "$prefix" "$kind" "$WARMUP" "$SECONDS_PER_RUN" 2>&1)
+	out=$(bench_rate "$prefix" "$([ "$kind" = espgw ] && echo espgw || echo ethdev)")
 	local rc=$?
-	stop_pid
+	bench_stop
 	[ "$rc" -eq 0 ] || die "$kind $size B run $n: $out; log: $(tail -20 "$log")"
 	echo "$size $kind $out" >>"$TMPD/results"
 	printf '#   %4s B %-7s run %d: %6.2f Mpps rx, %6.2f Mpps tx%s\n' "$size" "$kind" "$n" \
-		"$(awk -v v="${out%% *}" 'BEGIN { print v / 1e6 }')" \
-		"$(awk -v v="$(cut -d' ' -f2 <<<"$out")" 'BEGIN { print v / 1e6 }')" \
+		"$(bench_mpps "${out%% *}")" "$(bench_mpps "$(cut -d' ' -f2 <<<"$out")")" \
 		"$([ "${out##* }" = - ] || echo "  drops: ${out##* }")"
 }
 
@@ -192,8 +124,7 @@ run_one() {
 
 CHECKED_MAC=0
 echo "# espgw plain IPv4 forwarding, 1 worker lcore, net_pcap (infinite_rx) -> net_null"
-echo "# $(uname -n), $(nproc) CPU(s): $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
-echo "# TSC $tsc_hz Hz from $tsc_src"
+bench_machine
 echo "# $RUNS runs per program and size, ${WARMUP} s warm-up + $SECONDS_PER_RUN s measured, espgw and testpmd alternating"
 : >"$TMPD/results"
 for size in $SIZES; do
