@@ -100,16 +100,51 @@ static inline bool has_lifetime(const struct sa_lifetime *l)
 	return (l->soft_bytes | l->hard_bytes | l->soft_packets | l->hard_packets) != 0;
 }
 
-/* How many of k packets an SA may still carry before its hard packet
- * limit; the rest are dropped, so the limit is never passed. */
-static inline uint16_t hard_room(const struct sa_lifetime *l, const struct sa_counters *c,
-				 uint16_t k)
+/*
+ * How many of the k packets g[] an SA may still carry before a hard limit
+ * (packets, or bytes of inner packets); the rest are dropped, so a limit
+ * is never passed. Outbound sizes are exact; inbound, before decryption,
+ * the ESP payload less the minimal trailer bounds the inner packet from
+ * above (a transport packet also gets its IP header back: up to 60 bytes),
+ * so an inbound SA stops at or just before its byte limit.
+ */
+static uint16_t hard_room(const struct sa_lifetime *l, const struct sa_counters *c,
+			  struct rte_mbuf *const g[], const uint16_t off[], uint16_t k,
+			  bool inbound, bool trs)
 {
-	if (likely(l->hard_packets == 0))
+	uint64_t pk = c->packets, by = c->bytes;
+	uint16_t i;
+
+	if (likely(l->hard_packets == 0 && l->hard_bytes == 0))
 		return k;
-	if (c->packets >= l->hard_packets)
-		return 0;
-	return (uint16_t)RTE_MIN((uint64_t)k, l->hard_packets - c->packets);
+	for (i = 0; i < k; i++) {
+		uint32_t dl = rte_pktmbuf_data_len(g[i]), len;
+
+		if (inbound) {
+			uint32_t fixed = (uint32_t)off[i] + ESP_HDR_LEN + ESP_IV_LEN +
+					 ESP_ICV_LEN + ESP_TRAILER_LEN;
+
+			len = (dl > fixed ? dl - fixed : 0) + (trs ? 60 : 0);
+		} else {
+			len = dl - ESP_L2_LEN;
+		}
+		if ((l->hard_packets != 0 && pk + 1 > l->hard_packets) ||
+		    (l->hard_bytes != 0 && by + len > l->hard_bytes))
+			break;
+		pk++;
+		by += len;
+	}
+	return i;
+}
+
+/* A packet was refused for the hard limit: the SA is used up even if its
+ * counters stop just short of it. */
+static void hard_reached(struct worker_ctx *w, uint32_t id, uint8_t *expiry)
+{
+	if (!(*expiry & SA_EXPIRY_HARD) &&
+	    rte_ring_mp_enqueue(w->ipsec->events,
+				(void *)ipsec_event_word(id, IPSEC_EV_HARD)) == 0)
+		*expiry |= SA_EXPIRY_HARD;
 }
 
 static inline bool is_local(const struct gw *gw, uint32_t dst)
@@ -225,16 +260,20 @@ static void inbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa_
 	uint8_t peer6_before[16];
 	uint8_t why[ESPGW_MAX_BURST];
 	uint16_t i, ok, room;
+	bool used_up = false;
 
 	if (unlikely(sa->owner != w->id)) {
 		handoff(w, s, sa->owner, CTL_HANDOFF_ESP_IN, sa->id, g, off, k);
 		return;
 	}
-	room = unlikely(sa->expiry & SA_EXPIRY_HARD) ? 0 : hard_room(&sa->life, &sa->cnt, k);
-	if (unlikely(room < k))
+	room = unlikely(sa->expiry & SA_EXPIRY_HARD) ? 0 :
+		hard_room(&sa->life, &sa->cnt, g, off, k, true, sa->mode == SA_MODE_TRANSPORT);
+	if (unlikely(room < k)) {
 		expired(w, s, g, room, k, &sa->drops);
+		used_up = true;
+	}
 	if (room == 0)
-		return;
+		goto out;
 	if (natt6)   /* over IPv6 the address can move without the port */
 		memcpy(peer6_before, sa->peer6, sizeof(peer6_before));
 	ok = esp_inb_select(sa)(sa, w->eng, w->eng_ctx, g, off, room, why);
@@ -259,8 +298,12 @@ static void inbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa_
 		else
 			to_fwd(s, g[i], ESP_L2_LEN, 0);
 	}
+out:
+	/* soft first: the control lcore hears of it before the SA goes */
 	if (unlikely(has_lifetime(&sa->life)))
 		lifetime_check(w, sa->id, &sa->life, &sa->cnt, &sa->expiry);
+	if (unlikely(used_up))
+		hard_reached(w, sa->id, &sa->expiry);
 }
 
 void worker_esp_inbound(struct worker_ctx *w, struct burst_sort *s,
@@ -372,24 +415,31 @@ static void outbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa
 {
 	uint8_t why[ESPGW_MAX_BURST];
 	uint16_t i, ok, room;
+	bool used_up = false;
 
 	if (unlikely(sa->owner != w->id)) {
 		handoff(w, s, sa->owner, CTL_HANDOFF_ESP_OUT, sa->id, g, off, k);
 		return;
 	}
-	room = unlikely(sa->expiry & SA_EXPIRY_HARD) ? 0 : hard_room(&sa->life, &sa->cnt, k);
-	if (unlikely(room < k))
+	room = unlikely(sa->expiry & SA_EXPIRY_HARD) ? 0 :
+		hard_room(&sa->life, &sa->cnt, g, off, k, false, false);
+	if (unlikely(room < k)) {
 		expired(w, s, g, room, k, &sa->drops);
+		used_up = true;
+	}
 	room = outbound_checks(w, s, sa, g, room, own);
 	if (room == 0)
-		return;
+		goto out;
 	ok = esp_outb_select(sa)(sa, w->eng, w->eng_ctx, g, room, why);
 	cnt_add(&w->stats->esp_ok_out, ok);
 	count_rejects(w, s, g, why, ok, room, &sa->drops);
 	for (i = 0; i < ok; i++)
 		to_fwd(s, g[i], ESP_L2_LEN, 1);
+out:
 	if (unlikely(has_lifetime(&sa->life)))
 		lifetime_check(w, sa->id, &sa->life, &sa->cnt, &sa->expiry);
+	if (unlikely(used_up))
+		hard_reached(w, sa->id, &sa->expiry);
 }
 
 /* Group packets by SA and encrypt; sa[i] NULL entries were handled. own:
