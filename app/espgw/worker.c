@@ -83,6 +83,29 @@ static void sort_burst(struct worker_ctx *w, struct rte_mbuf *mb[], uint16_t n,
  * Two passes: FIB lookups for the whole burst, then neighbour lookups for
  * what survived, so both tables are probed in bulk.
  */
+/* Ethernet addresses of the resolved next hops, then TX; a next hop with
+ * no MAC yet sends its packet to the control lcore to resolve. */
+static void l2_send(struct worker_ctx *w, struct burst_sort *s, struct rte_mbuf *go[],
+		    const uint16_t ports[], const uint64_t macw[], uint16_t n, rte_be16_t type)
+{
+	const struct gw *gw = w->gw;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = go[i];
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+		if (unlikely(macw[i] == 0)) {
+			to_ctl(s, m, CTL_NEED_NEIGH, (uint16_t)m->l2_len);
+			continue;
+		}
+		neigh_mac_from_word(macw[i], eth->dst_addr.addr_bytes);
+		memcpy(eth->src_addr.addr_bytes, gw->ports[gw->port_of_ethdev[ports[i]]].mac, 6);
+		eth->ether_type = type;
+		tx_enqueue(w, ports[i], m);
+	}
+}
+
 /*
  * IPv6 forwarding (RFC 8200): the same two passes over the IPv6 FIB and
  * the IPv6 neighbours. Hop limit instead of TTL, no header checksum, and
@@ -98,6 +121,7 @@ static void forward6(struct worker_ctx *w, struct burst_sort *s, struct rte_mbuf
 	const struct neigh_key6 *kp[ESPGW_MAX_BURST];
 	uint64_t macw[ESPGW_MAX_BURST];
 	struct rte_mbuf *go[ESPGW_MAX_BURST];
+	uint16_t ports[ESPGW_MAX_BURST];
 	uint16_t i, n_go = 0;
 
 	for (i = 0; i < n; i++) {
@@ -135,24 +159,12 @@ static void forward6(struct worker_ctx *w, struct burst_sort *s, struct rte_mbuf
 		memset(&keys[n_go], 0, sizeof(keys[n_go]));
 		memcpy(keys[n_go].addr, md->nh6, 16);
 		keys[n_go].port = h->port;
+		ports[n_go] = h->port;
 		kp[n_go] = &keys[n_go];
 		go[n_go++] = m;
 	}
 	neigh_lookup_bulk6(gw->neigh, kp, n_go, macw);
-	for (i = 0; i < n_go; i++) {
-		struct rte_mbuf *m = go[i];
-		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-		uint16_t port = keys[i].port;
-
-		if (unlikely(macw[i] == 0)) {
-			to_ctl(s, m, CTL_NEED_NEIGH, (uint16_t)m->l2_len);
-			continue;
-		}
-		neigh_mac_from_word(macw[i], eth->dst_addr.addr_bytes);
-		memcpy(eth->src_addr.addr_bytes, gw->ports[gw->port_of_ethdev[port]].mac, 6);
-		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
-		tx_enqueue(w, port, m);
-	}
+	l2_send(w, s, go, ports, macw, n_go, RTE_BE16(RTE_ETHER_TYPE_IPV6));
 }
 
 /* Move the IPv6 packets of s->fwd to their own pass; IPv4 stays in order. */
@@ -191,6 +203,7 @@ static void forward_burst(struct worker_ctx *w, struct burst_sort *s)
 	const struct neigh_key *kp[ESPGW_MAX_BURST];
 	uint64_t macw[ESPGW_MAX_BURST];
 	struct rte_mbuf *go[ESPGW_MAX_BURST];
+	uint16_t ports[ESPGW_MAX_BURST];
 	uint16_t i, n_go = 0;
 
 	forward_split6(w, s);
@@ -230,24 +243,12 @@ static void forward_burst(struct worker_ctx *w, struct burst_sort *s)
 		if (!s->fwd_own[i])
 			pkt_ipv4_ttl_decrement(ip);
 		keys[n_go] = (struct neigh_key){ .addr = md->nh_addr, .port = h->port };
+		ports[n_go] = h->port;
 		kp[n_go] = &keys[n_go];
 		go[n_go++] = m;
 	}
 	neigh_lookup_bulk(gw->neigh, kp, n_go, macw);
-
-	for (i = 0; i < n_go; i++) {
-		struct rte_mbuf *m = go[i];
-		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-		uint16_t port = keys[i].port;
-
-		if (unlikely(macw[i] == 0)) {
-			to_ctl(s, m, CTL_NEED_NEIGH, (uint16_t)m->l2_len);
-			continue;
-		}
-		neigh_mac_from_word(macw[i], eth->dst_addr.addr_bytes);
-		memcpy(eth->src_addr.addr_bytes, gw->ports[gw->port_of_ethdev[port]].mac, 6);
-		tx_enqueue(w, port, m);
-	}
+	l2_send(w, s, go, ports, macw, n_go, RTE_BE16(RTE_ETHER_TYPE_IPV4));
 }
 
 void worker_burst_finish(struct worker_ctx *w, struct burst_sort *s)
