@@ -264,15 +264,17 @@ static int start_ports(struct gw *gw)
 			       "IPv6 neighbour solicitations may not arrive",
 			       gw->conf->ifaces[i].name);
 		p->rss = st.rss;
+		p->rx_ip_cksum = st.rx_ip_cksum;
 		p->ctrl_txq = st.nb_txq > gw->n_workers;
 		if (!st.mtu_set)
 			GW_LOG(WARNING, "interface %s (%s): device did not take MTU %u; "
 			       "forwarding still enforces it", gw->conf->ifaces[i].name,
 			       st.driver, p->mtu);
 		GW_LOG(INFO, "interface %s: port %u %s %02x:%02x:%02x:%02x:%02x:%02x "
-		       "%u queue(s)%s%s, socket %d", gw->conf->ifaces[i].name, p->port_id,
+		       "%u queue(s)%s%s%s, socket %d", gw->conf->ifaces[i].name, p->port_id,
 		       st.driver, p->mac[0], p->mac[1], p->mac[2], p->mac[3], p->mac[4],
 		       p->mac[5], gw->n_workers, st.rss ? " RSS" : "",
+		       st.rx_ip_cksum ? ", IPv4 checksum offload" : "",
 		       p->ctrl_txq ? "" : ", control sends through worker 0", p->socket);
 	}
 	return 0;
@@ -300,8 +302,7 @@ static void build_classifier(struct gw *gw)
 		}
 		memcpy(gw->cls.port[p->port_id].mac, p->mac, 6);
 		gw->cls.port[p->port_id].is_public = p->is_public;
-		/* software check always; offload flags are not trusted yet */
-		gw->cls.port[p->port_id].verify_ip_cksum = 1;
+		gw->cls.port[p->port_id].rx_ip_cksum_offload = p->rx_ip_cksum;
 	}
 }
 

@@ -103,6 +103,7 @@ struct gw_port {
 	uint16_t mtu;
 	bool is_public;
 	bool rss;
+	bool rx_ip_cksum;          /* the NIC verifies IPv4 header checksums */
 	bool ctrl_txq;             /* control lcore has its own TX queue here */
 	int socket;
 };

@@ -251,6 +251,93 @@ static void forward_burst(struct worker_ctx *w, struct burst_sort *s)
 	l2_send(w, s, go, ports, macw, n_go, RTE_BE16(RTE_ETHER_TYPE_IPV4));
 }
 
+/*
+ * The next hop of one outer destination at offset 14 of m (IPv4 or IPv6):
+ * its port and MAC word, or false when it has no route or no resolved
+ * neighbour yet (the general path sends such packets to the control lcore).
+ */
+static bool next_hop_of(const struct gw *gw, const struct rte_mbuf *m,
+			uint16_t *port, uint64_t *macw)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, ESP_L2_LEN);
+	uint64_t nh;
+
+	if ((ip[0] >> 4) == 6) {
+		const struct route6_nh *h;
+		struct neigh_key6 key = { .zero = 0 };
+		const struct neigh_key6 *kp = &key;
+		uint8_t dst[16];
+
+		memcpy(dst, ip + 24, 16);
+		route6_lookup_bulk(gw->rt6, (const uint8_t (*)[16])dst, &nh, 1);
+		if (nh == ROUTE6_NH_NONE)
+			return false;
+		h = &gw->rt6->nh[nh];
+		memcpy(key.addr, h->has_gw ? h->gw : dst, 16);
+		key.port = h->port;
+		neigh_lookup_bulk6(gw->neigh, &kp, 1, macw);
+		*port = h->port;
+	} else {
+		const struct route_nh *h;
+		struct neigh_key key = { .zero = 0 };
+		const struct neigh_key *kp = &key;
+		rte_be32_t be;
+		uint32_t dst;
+
+		memcpy(&be, ip + 16, sizeof(be));
+		dst = rte_be_to_cpu_32(be);
+		route_lookup_bulk(gw->rt, &dst, &nh, 1);
+		if (nh == ROUTE_NH_NONE)
+			return false;
+		h = &gw->rt->nh[nh];
+		key.addr = h->gw != 0 ? h->gw : dst;
+		key.port = h->port;
+		neigh_lookup_bulk(gw->neigh, &kp, 1, macw);
+		*port = h->port;
+	}
+	return *macw != 0;
+}
+
+/*
+ * What one tunnel-mode ESP call produced: packets to one outer destination
+ * (esp.h), so one route and one neighbour lookup serve them all, and their
+ * headers, which the cipher has just written around, are not read again.
+ * A next hop not resolved yet, or a packet above the port's MTU, sends the
+ * whole group the general way (control lcore, fragmentation), in order.
+ */
+void worker_forward_same_dst(struct worker_ctx *w, struct burst_sort *s,
+			     struct rte_mbuf *g[], uint16_t n)
+{
+	const struct gw *gw = w->gw;
+	const struct gw_port *out = NULL;
+	uint64_t macw = 0;
+	uint16_t i, port = 0;
+	rte_be16_t type;
+
+	if (n == 0)
+		return;
+	if (next_hop_of(gw, g[0], &port, &macw)) {
+		out = &gw->ports[gw->port_of_ethdev[port]];
+		for (i = 0; i < n; i++)
+			if (unlikely(rte_pktmbuf_pkt_len(g[i]) - ESP_L2_LEN > out->mtu))
+				out = NULL;
+	}
+	if (out == NULL) {
+		for (i = 0; i < n; i++)
+			to_fwd(s, g[i], ESP_L2_LEN, 1);
+		return;
+	}
+	type = rte_pktmbuf_mtod(g[0], const struct rte_ether_hdr *)->ether_type;
+	for (i = 0; i < n; i++) {
+		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(g[i], struct rte_ether_hdr *);
+
+		neigh_mac_from_word(macw, eth->dst_addr.addr_bytes);
+		memcpy(eth->src_addr.addr_bytes, out->mac, 6);
+		eth->ether_type = type;
+		tx_enqueue(w, port, g[i]);
+	}
+}
+
 void worker_burst_finish(struct worker_ctx *w, struct burst_sort *s)
 {
 	unsigned int q;

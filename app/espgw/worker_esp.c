@@ -433,8 +433,12 @@ static void outbound_group(struct worker_ctx *w, struct burst_sort *s, struct sa
 	ok = esp_outb_select(sa)(sa, w->eng, w->eng_ctx, g, room, why);
 	cnt_add(&w->stats->esp_ok_out, ok);
 	count_rejects(w, s, g, why, ok, room, &sa->drops);
-	for (i = 0; i < ok; i++)
-		to_fwd(s, g[i], ESP_L2_LEN, 1);
+	if (sa->mode == SA_MODE_TUNNEL) {
+		worker_forward_same_dst(w, s, g, ok);
+	} else {
+		for (i = 0; i < ok; i++)
+			to_fwd(s, g[i], ESP_L2_LEN, 1);
+	}
 out:
 	if (unlikely(has_lifetime(&sa->life)))
 		lifetime_check(w, sa->id, &sa->life, &sa->cnt, &sa->expiry);

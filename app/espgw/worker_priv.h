@@ -84,6 +84,9 @@ void worker_esp_handoff_poll(struct worker_ctx *w, struct burst_sort *s);
 /* the gateway's own packets (IPv4 at 14): protect per the SPD, or route */
 void worker_esp_local_out(struct worker_ctx *w, struct burst_sort *s,
 			  struct rte_mbuf *mb[], uint16_t n);
+/* worker.c: one tunnel-mode ESP output burst, all to one outer destination */
+void worker_forward_same_dst(struct worker_ctx *w, struct burst_sort *s,
+			     struct rte_mbuf *g[], uint16_t n);
 /* worker.c: route what s->fwd holds, then hand s->ctl over and free
  * s->drop; s is empty afterwards */
 void worker_burst_finish(struct worker_ctx *w, struct burst_sort *s);

@@ -181,8 +181,11 @@ esp_inb_fn esp_inb_select(const struct sa_inb *sa);
  * sa->peer6, and with NAT-T the UDP checksum computed over the final ESP
  * packet (mandatory over IPv6, RFC 8200 §8.1).
  *
- * On return mb[0 .. ret-1] are ready to route; mb[ret .. n-1] are rejects
- * with drop[i] their enum esp_drop (seq_overflow, no_room, too_big, ...).
+ * On return mb[0 .. ret-1] are ready to route, all with the same outer
+ * destination (sa->peer and sa->peer6 are read once per call, so a NAT
+ * rebinding on another lcore never splits a burst); mb[ret .. n-1] are
+ * rejects with drop[i] their enum esp_drop (seq_overflow, no_room,
+ * too_big, ...).
  * A too_big reject is unchanged: the caller may answer with ICMP. Nothing
  * is freed.
  *

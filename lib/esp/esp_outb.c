@@ -36,8 +36,19 @@ enum {
 	UDP_CKSUM_OFF = 6,
 };
 
+/*
+ * The peer's binding, read once per call: every packet of one call leaves
+ * with the same outer destination even while a NAT rebinding moves it
+ * (the router resolves it once per group, worker.c).
+ */
+struct outb_peer {
+	uint64_t peer;                  /* sa_peer_pack() */
+	uint8_t peer6[16];              /* SA_F_OUTER_V6 */
+};
+
 struct outb_chunk {
 	uint16_t n;
+	const struct outb_peer *pr;
 	struct aead_op op[ESPGW_MAX_BURST];
 	bool ok[ESPGW_MAX_BURST];
 	struct rte_mbuf *mb[ESPGW_MAX_BURST];
@@ -53,42 +64,40 @@ struct outb_chunk {
  * packets (RFC 6864 §4.1) without a counter of its own.
  */
 static inline void
-outb_ip(uint8_t *p, const struct sa_outb *sa, uint64_t seq, uint32_t olen,
-	uint8_t tos, const bool natt)
+outb_ip(uint8_t *p, const struct sa_outb *sa, uint64_t peer, uint64_t seq,
+	uint32_t olen, uint8_t tos, const bool natt)
 {
-	struct rte_ipv4_hdr ip = {
-		.version_ihl = RTE_IPV4_VHL_DEF,
-		.type_of_service = tos,
-		.total_length = rte_cpu_to_be_16((uint16_t)olen),
-		.packet_id = rte_cpu_to_be_16((uint16_t)seq),
-		.fragment_offset = 0,
-		.time_to_live = OUTER_TTL,
-		.next_proto_id = natt ? IPPROTO_UDP : IPPROTO_ESP,
-		.src_addr = rte_cpu_to_be_32(sa->local),
-	};
-	uint64_t peer = __atomic_load_n(&sa->peer, __ATOMIC_ACQUIRE);
+	/* stored field by field straight into the packet (packed structs):
+	 * a header built on the stack and copied in reloads it with wider
+	 * loads than the stores that built it, a store-forwarding stall
+	 * measured at half of this function */
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;
 	uint32_t dst = sa_peer_addr(peer), sum;
 
-	ip.dst_addr = rte_cpu_to_be_32(dst);
-	/* the header checksum from the fields, in registers: summing the
-	 * struct just written would stall on store forwarding (measured:
-	 * a fifth of this function) */
+	/* the header checksum from the fields, in registers */
 	sum = (uint32_t)(RTE_IPV4_VHL_DEF << 8 | tos) + olen + (uint16_t)seq +
 	      (uint32_t)(OUTER_TTL << 8 | (natt ? IPPROTO_UDP : IPPROTO_ESP)) +
 	      (sa->local >> 16) + (sa->local & 0xffff) + (dst >> 16) + (dst & 0xffff);
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
-	ip.hdr_checksum = rte_cpu_to_be_16((uint16_t)~sum);
-	memcpy(p, &ip, sizeof(ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->type_of_service = tos;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)olen);
+	ip->packet_id = rte_cpu_to_be_16((uint16_t)seq);
+	ip->fragment_offset = 0;
+	ip->time_to_live = OUTER_TTL;
+	ip->next_proto_id = natt ? IPPROTO_UDP : IPPROTO_ESP;
+	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~sum);
+	ip->src_addr = rte_cpu_to_be_32(sa->local);
+	ip->dst_addr = rte_cpu_to_be_32(dst);
 	if (natt) {
 		/* RFC 3948 §2.1: checksum 0 over IPv4 */
-		struct rte_udp_hdr u = {
-			.src_port = rte_cpu_to_be_16(sa->local_port),
-			.dst_port = rte_cpu_to_be_16(sa_peer_port(peer)),
-			.dgram_len = rte_cpu_to_be_16((uint16_t)(olen - OUTER_IP_LEN)),
-			.dgram_cksum = 0,
-		};
-		memcpy(p + OUTER_IP_LEN, &u, sizeof(u));
+		struct rte_udp_hdr *u = (struct rte_udp_hdr *)(p + OUTER_IP_LEN);
+
+		u->src_port = rte_cpu_to_be_16(sa->local_port);
+		u->dst_port = rte_cpu_to_be_16(sa_peer_port(peer));
+		u->dgram_len = rte_cpu_to_be_16((uint16_t)(olen - OUTER_IP_LEN));
+		u->dgram_cksum = 0;
 	}
 }
 
@@ -101,8 +110,8 @@ outb_ip(uint8_t *p, const struct sa_outb *sa, uint64_t seq, uint32_t olen,
  * §8.1), RFC 3948's checksum 0 being an IPv4 rule.
  */
 static inline void
-outb_ip6(uint8_t *p, const struct sa_outb *sa, uint32_t olen, uint8_t tc,
-	 const bool natt)
+outb_ip6(uint8_t *p, const struct sa_outb *sa, const struct outb_peer *pr,
+	 uint32_t olen, uint8_t tc, const bool natt)
 {
 	struct rte_ipv6_hdr ip = {
 		.vtc_flow = rte_cpu_to_be_32(UINT32_C(6) << 28 | (uint32_t)tc << 20),
@@ -110,15 +119,14 @@ outb_ip6(uint8_t *p, const struct sa_outb *sa, uint32_t olen, uint8_t tc,
 		.proto = natt ? IPPROTO_UDP : IPPROTO_ESP,
 		.hop_limits = OUTER_HLIM,
 	};
-	uint64_t peer = __atomic_load_n(&sa->peer, __ATOMIC_ACQUIRE);
 
 	memcpy(ip.src_addr, sa->local6, sizeof(ip.src_addr));
-	memcpy(ip.dst_addr, sa->peer6, sizeof(ip.dst_addr));
+	memcpy(ip.dst_addr, pr->peer6, sizeof(ip.dst_addr));
 	memcpy(p, &ip, sizeof(ip));
 	if (natt) {
 		struct rte_udp_hdr u = {
 			.src_port = rte_cpu_to_be_16(sa->local_port),
-			.dst_port = rte_cpu_to_be_16(sa_peer_port(peer)),
+			.dst_port = rte_cpu_to_be_16(sa_peer_port(pr->peer)),
 			.dgram_len = rte_cpu_to_be_16((uint16_t)(olen - ESP_IP6_LEN)),
 			.dgram_cksum = 0,
 		};
@@ -206,27 +214,39 @@ outb_trailer(struct rte_mbuf *m, uint32_t pad, uint8_t nh)
 	t[pad + 1] = nh;
 }
 
-/* ESP header and IV at @p p, and the op encrypting the @p ct bytes behind. */
+/*
+ * ESP header and IV at @p p, and the op encrypting the @p ct bytes behind.
+ * Nonce and AAD come from the same registers as the header, not read back
+ * from it: 8-byte loads over the two 4-byte stores just made would stall.
+ */
 static __rte_always_inline void
 outb_esp(const struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
 	 uint8_t *p, uint64_t seq, uint32_t ct, uint32_t plen, const bool esn)
 {
-	uint16_t j = c->n;
-	rte_be32_t w;
-	rte_be64_t iv;
-
-	w = rte_cpu_to_be_32(sa->spi);
-	memcpy(p, &w, 4);
-	w = rte_cpu_to_be_32((uint32_t)seq);
-	memcpy(p + 4, &w, 4);
+	const rte_be32_t spi = rte_cpu_to_be_32(sa->spi);
+	const rte_be32_t lo = rte_cpu_to_be_32((uint32_t)seq);
+	const rte_be32_t hi = rte_cpu_to_be_32((uint32_t)(seq >> 32));
 	/* RFC 4106 §3.1: the IV must not repeat under a key; the 64-bit
 	 * sequence number never does (RFC 4106 §8.1 suggests a counter) */
-	iv = rte_cpu_to_be_64(seq);
+	const rte_be64_t iv = rte_cpu_to_be_64(seq);
+	uint16_t j = c->n;
+
+	memcpy(p, &spi, 4);
+	memcpy(p + 4, &lo, 4);
 	memcpy(p + ESP_HDR_LEN, &iv, ESP_IV_LEN);
-	esp_nonce(c->nonce[j], sa->salt, p + ESP_HDR_LEN);
+	memcpy(c->nonce[j], sa->salt, 4);
+	memcpy(c->nonce[j] + 4, &iv, ESP_IV_LEN);
+	/* RFC 4106 §5: SPI | seq, or with ESN SPI | seq high | seq low */
+	memcpy(c->aad[j], &spi, 4);
+	if (esn) {
+		memcpy(c->aad[j] + 4, &hi, 4);
+		memcpy(c->aad[j] + 8, &lo, 4);
+	} else {
+		memcpy(c->aad[j] + 4, &lo, 4);
+	}
 	c->op[j] = (struct aead_op){
 		.key = &sa->key, .mb = m, .iv = c->nonce[j], .aad = c->aad[j],
-		.aad_len = esp_aad(c->aad[j], p, seq, esn),
+		.aad_len = esn ? AEAD_AAD_MAX : ESP_HDR_LEN,
 		.data = p + ESP_HDR_LEN + ESP_IV_LEN, .len = ct,
 		.tag = p + ESP_HDR_LEN + ESP_IV_LEN + ct,
 	};
@@ -265,9 +285,9 @@ outb_prepare(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
 	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
 	outb_l2(p, v6);
 	if (v6)
-		outb_ip6(p + ESP_L2_LEN, sa, olen, tos, natt);
+		outb_ip6(p + ESP_L2_LEN, sa, c->pr, olen, tos, natt);
 	else
-		outb_ip(p + ESP_L2_LEN, sa, seq, olen, tos, natt);
+		outb_ip(p + ESP_L2_LEN, sa, c->pr->peer, seq, olen, tos, natt);
 	p += hdr + ESP_L2_LEN - ESP_HDR_LEN - ESP_IV_LEN;  /* ESP header */
 	outb_esp(sa, c, m, p, seq, ct, inner, esn);
 	return ESP_DROP_NONE;
@@ -303,11 +323,10 @@ outb_trs_hl(const struct rte_mbuf *m)
  * destination and a UDP header behind it (RFC 3948 §2.1, checksum 0).
  */
 static inline void
-outb_trs_ip(uint8_t *ip, uint32_t hl, const struct sa_outb *sa, uint32_t olen,
-	    const bool natt)
+outb_trs_ip(uint8_t *ip, uint32_t hl, const struct sa_outb *sa, uint64_t peer,
+	    uint32_t olen, const bool natt)
 {
 	struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;   /* packed */
-	uint64_t peer = __atomic_load_n(&sa->peer, __ATOMIC_ACQUIRE);
 
 	h->next_proto_id = natt ? IPPROTO_UDP : IPPROTO_ESP;
 	h->total_length = rte_cpu_to_be_16((uint16_t)olen);
@@ -399,8 +418,7 @@ outb_prepare_trs(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
 	ip = rte_pktmbuf_mtod_offset(m, uint8_t *, ESP_L2_LEN);
 	nh = ip[9];
 	if (natt) {
-		rte_be32_t to = rte_cpu_to_be_32(sa_peer_addr(
-			__atomic_load_n(&sa->peer, __ATOMIC_ACQUIRE)));
+		rte_be32_t to = rte_cpu_to_be_32(sa_peer_addr(c->pr->peer));
 
 		outb_trs_readdress(ip + hl, pl, nh, ip + 16, (const uint8_t *)&to, 4);
 	}
@@ -409,7 +427,7 @@ outb_prepare_trs(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
 	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
 	memmove(ip - hdr, ip, hl);
 	outb_l2(p, false);
-	outb_trs_ip(p + ESP_L2_LEN, hl, sa, olen, natt);
+	outb_trs_ip(p + ESP_L2_LEN, hl, sa, c->pr->peer, olen, natt);
 	outb_esp(sa, c, m, p + ESP_L2_LEN + hl + (natt ? UDP_LEN : 0), seq, ct,
 		 len, esn);
 	return ESP_DROP_NONE;
@@ -422,23 +440,22 @@ outb_prepare_trs(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
  * encryption, outb_udp6_cksum()); the payload length covers what follows.
  */
 static inline void
-outb_trs_ip6(uint8_t *ip, const struct sa_outb *sa, uint32_t olen,
-	     const bool natt)
+outb_trs_ip6(uint8_t *ip, const struct sa_outb *sa, const struct outb_peer *pr,
+	     uint32_t olen, const bool natt)
 {
 	rte_be16_t plen = rte_cpu_to_be_16((uint16_t)(olen - ESP_IP6_LEN));
-	uint64_t peer = __atomic_load_n(&sa->peer, __ATOMIC_ACQUIRE);
 
 	ip[IP6_NH_OFF] = natt ? IPPROTO_UDP : IPPROTO_ESP;
 	memcpy(ip + IP6_PLEN_OFF, &plen, sizeof(plen));
 	if (natt) {
 		struct rte_udp_hdr u = {
 			.src_port = rte_cpu_to_be_16(sa->local_port),
-			.dst_port = rte_cpu_to_be_16(sa_peer_port(peer)),
+			.dst_port = rte_cpu_to_be_16(sa_peer_port(pr->peer)),
 			.dgram_len = plen,
 			.dgram_cksum = 0,
 		};
 
-		memcpy(ip + IP6_DST_OFF, sa->peer6, sizeof(sa->peer6));
+		memcpy(ip + IP6_DST_OFF, pr->peer6, sizeof(pr->peer6));
 		memcpy(ip + ESP_IP6_LEN, &u, sizeof(u));
 	}
 }
@@ -480,13 +497,14 @@ outb_prepare_trs6(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
 		return r;
 	seq = ++sa->seq;
 	if (natt)
-		outb_trs_readdress(ip + ESP_IP6_LEN, pl, nh, ip + IP6_DST_OFF, sa->peer6, 16);
+		outb_trs_readdress(ip + ESP_IP6_LEN, pl, nh, ip + IP6_DST_OFF,
+				   c->pr->peer6, 16);
 	outb_trailer(m, pad, nh);
 	/* checked room: the header moves down by hdr within the buffer */
 	p = (uint8_t *)rte_pktmbuf_prepend(m, (uint16_t)hdr);
 	memmove(ip - hdr, ip, ESP_IP6_LEN);
 	outb_l2(p, true);
-	outb_trs_ip6(p + ESP_L2_LEN, sa, olen, natt);
+	outb_trs_ip6(p + ESP_L2_LEN, sa, c->pr, olen, natt);
 	outb_esp(sa, c, m, p + ESP_L2_LEN + ESP_IP6_LEN + (natt ? UDP_LEN : 0),
 		 seq, ct, len, esn);
 	return ESP_DROP_NONE;
@@ -494,8 +512,9 @@ outb_prepare_trs6(struct sa_outb *sa, struct outb_chunk *c, struct rte_mbuf *m,
 
 static __rte_always_inline uint16_t
 outb_chunk(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
-	   struct rte_mbuf *mb[], uint16_t n, uint8_t drop[], const bool esn,
-	   const bool natt, const bool trs, const bool v6)
+	   const struct outb_peer *pr, struct rte_mbuf *mb[], uint16_t n,
+	   uint8_t drop[], const bool esn, const bool natt, const bool trs,
+	   const bool v6)
 {
 	struct outb_chunk c;
 	struct esp_rejects rej;
@@ -503,6 +522,7 @@ outb_chunk(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
 	uint8_t r;
 
 	c.n = 0;
+	c.pr = pr;
 	rej.n = 0;
 	/* the outer headers go into headroom no one has touched yet: ask for
 	 * those lines (and the tail's, for trailer and ICV) a burst ahead */
@@ -545,10 +565,14 @@ outb_burst(struct sa_outb *sa, const struct aead_engine *eng, void *eng_ctx,
 	   const bool natt, const bool trs, const bool v6)
 {
 	uint16_t at, k, ng, good = 0;
+	struct outb_peer pr;
 
+	pr.peer = __atomic_load_n(&sa->peer, __ATOMIC_ACQUIRE);
+	if (v6)
+		memcpy(pr.peer6, sa->peer6, sizeof(pr.peer6));
 	for (at = 0; at < n; at += k) {
 		k = RTE_MIN((uint16_t)(n - at), (uint16_t)ESPGW_MAX_BURST);
-		ng = outb_chunk(sa, eng, eng_ctx, mb + at, k, drop + at, esn,
+		ng = outb_chunk(sa, eng, eng_ctx, &pr, mb + at, k, drop + at, esn,
 				natt, trs, v6);
 		esp_chunk_merge(mb, drop, good, at, ng);
 		good += ng;

@@ -36,6 +36,7 @@ struct frame {
 	uint32_t len;
 	uint32_t wire;
 	const struct rte_mbuf *m;
+	bool ip_cksum_good;     /* the NIC verified the IPv4 header checksum */
 };
 
 static inline bool addr_is_local(const struct pkt_classify_ctx *ctx,
@@ -97,17 +98,28 @@ static inline bool dst_is_unicast(uint32_t dst)
 	return !(a == 0 || a == 127 || a >= 224);
 }
 
-/* RFC 791 §3.1 / RFC 1071: the ones' complement sum of a good header is 0xffff. */
-static bool ipv4_cksum_ok(struct rd h, uint32_t hlen)
+/*
+ * RFC 791 §3.1 / RFC 1071: the ones' complement sum of a good header is
+ * 0xffff. `h` holds the `hlen` bytes (a multiple of 4) the caller has read.
+ * Summed as native 32-bit words into 64 bits and folded: byte order does
+ * not change a ones' complement sum (RFC 1071 §2(B)), and five or fifteen
+ * words never carry out of 64 bits. rte_raw_cksum() is for any length and
+ * costs three times as much on the 20 bytes every forwarded packet has.
+ */
+static inline bool ipv4_cksum_ok(const uint8_t *h, uint32_t hlen)
 {
-	uint32_t sum = 0;
-	uint32_t i;
+	uint64_t sum = 0;
+	uint32_t i, w;
 
-	for (i = 0; i < hlen / 2; i++)
-		sum += rd_be16(&h);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return rd_ok(&h) && sum == 0xffff;
+	for (i = 0; i < hlen; i += 4) {
+		memcpy(&w, h + i, sizeof(w));
+		sum += w;
+	}
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
 }
 
 static enum pkt_drop classify_icmp(struct rd *r, struct pkt_info *info)
@@ -238,10 +250,11 @@ static enum pkt_drop classify_local(const struct pkt_classify_ctx *ctx,
  * bytes the whole frame holds after the Ethernet header.
  */
 static enum pkt_drop classify_ipv4(const struct pkt_classify_ctx *ctx,
-				   uint16_t port, struct rd *r,
-				   uint32_t l3_wire, struct pkt_info *info)
+				   uint16_t port, const struct frame *fr,
+				   struct rd *r, uint32_t l3_wire,
+				   struct pkt_info *info)
 {
-	struct rd hdr = *r;
+	const uint8_t *hdr = r->p;
 	uint8_t vihl, proto;
 	uint16_t tot, frag;
 	uint32_t hlen, src, dst;
@@ -268,7 +281,8 @@ static enum pkt_drop classify_ipv4(const struct pkt_classify_ctx *ctx,
 		return PKT_DROP_IP_TRUNCATED;
 	if (unlikely(tot < hlen || tot > l3_wire))
 		return PKT_DROP_IP_TOTAL_LEN;
-	if (ctx->port[port].verify_ip_cksum && unlikely(!ipv4_cksum_ok(hdr, hlen)))
+	/* a NIC's "bad" verdict is checked again here, and counted as ours */
+	if (!fr->ip_cksum_good && unlikely(!ipv4_cksum_ok(hdr, hlen)))
 		return PKT_DROP_IP_CHECKSUM;
 	if (unlikely(src_is_martian(ctx, src)))
 		return PKT_DROP_IP_MARTIAN_SRC;
@@ -731,8 +745,8 @@ static enum pkt_drop classify_l2(const struct pkt_classify_ctx *ctx,
 	case PKT_ETHERTYPE_IPV4:
 		if (unlikely(group))
 			return PKT_DROP_IP_DST_NOT_UNICAST;
-		return classify_ipv4(ctx, port, &r, fr->wire - PKT_ETH_HDR_LEN,
-				     info);
+		return classify_ipv4(ctx, port, fr, &r,
+				     fr->wire - PKT_ETH_HDR_LEN, info);
 	case PKT_ETHERTYPE_IPV6:
 		if (unlikely(!ctx->port[port].has_ipv6))
 			return PKT_DROP_ETHERTYPE;
@@ -789,6 +803,10 @@ static void classify_mbuf(const struct pkt_classify_ctx *ctx,
 		.len = RTE_MIN((uint32_t)rte_pktmbuf_data_len(m), wire),
 		.wire = wire,
 		.m = m,
+		.ip_cksum_good = m->port < ESPGW_MAX_PORTS &&
+			ctx->port[m->port].rx_ip_cksum_offload &&
+			(m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) ==
+				RTE_MBUF_F_RX_IP_CKSUM_GOOD,
 	};
 	uint32_t pad;
 

@@ -83,7 +83,9 @@ struct pkt_classify_ctx {
 	struct {
 		uint8_t mac[6];
 		uint8_t is_public;
-		uint8_t verify_ip_cksum; /* 0 when the NIC already checked it */
+		/* the port verifies IPv4 header checksums: a packet it marks
+		 * good is not summed again (bad or unknown ones are) */
+		uint8_t rx_ip_cksum_offload;
 		/* 0: IPv6 frames dropped as "ethertype". Set it only where the
 		 * caller tells pkt_info.family apart: PLAIN, ESP, IKE... are
 		 * then IPv6 packets too. */

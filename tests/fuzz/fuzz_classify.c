@@ -42,14 +42,14 @@ static const struct pkt_classify_ctx ctx = {
 	.n_local = 2,
 	.port = {
 		[0] = { .mac = { 0x02, 0, 0, 0, 0, 0x01 }, .is_public = 1,
-			.verify_ip_cksum = 1 },
+			.rx_ip_cksum_offload = 0 },
 		[1] = { .mac = { 0x02, 0, 0, 0, 0, 0x02 }, .is_public = 0,
-			.verify_ip_cksum = 0 },
+			.rx_ip_cksum_offload = 1 },
 		/* [2]: zero MAC, private, no checksum check, IPv4 only */
 		[3] = { .mac = { 0x02, 0, 0, 0, 0, 0x03 }, .is_public = 1,
-			.verify_ip_cksum = 1, .has_ipv6 = 1 },
+			.rx_ip_cksum_offload = 0, .has_ipv6 = 1 },
 		[4] = { .mac = { 0x02, 0, 0, 0, 0, 0x04 }, .is_public = 0,
-			.verify_ip_cksum = 1, .has_ipv6 = 1 },
+			.rx_ip_cksum_offload = 0, .has_ipv6 = 1 },
 	},
 	.local6 = {
 		{ 0x20, 0x01, 0x0d, 0xb8, 0, 1, [15] = 1 },  /* 2001:db8:1::1 */

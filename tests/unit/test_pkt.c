@@ -73,7 +73,7 @@ static const uint8_t SNM_99[16] = { 0xff, 0x02, [11] = 1, [12] = 0xff, [15] = 0x
 
 /*
  * Port 0: public, checksum verified in software.
- * Port 1: private, NIC checked the checksum (verify off).
+ * Port 1: private, IPv4 checksum offload on (the NIC's "good" is trusted).
  * Port 2, 5..: unconfigured (zero MAC, private).
  * Ports 0 and 1 are IPv4 only (IPv6 dropped as "ethertype"); ports 3
  * (public, checksum verified) and 4 (private) are dual-stack.
@@ -84,13 +84,13 @@ static struct pkt_classify_ctx ctx = {
 	.n_local = 2,
 	.port = {
 		[0] = { .mac = { 0x02, 0, 0, 0, 0, 0x01 }, .is_public = 1,
-			.verify_ip_cksum = 1 },
+			.rx_ip_cksum_offload = 0 },
 		[1] = { .mac = { 0x02, 0, 0, 0, 0, 0x02 }, .is_public = 0,
-			.verify_ip_cksum = 0 },
+			.rx_ip_cksum_offload = 1 },
 		[3] = { .mac = { 0x02, 0, 0, 0, 0, 0x03 }, .is_public = 1,
-			.verify_ip_cksum = 1, .has_ipv6 = 1 },
+			.rx_ip_cksum_offload = 0, .has_ipv6 = 1 },
 		[4] = { .mac = { 0x02, 0, 0, 0, 0, 0x04 }, .is_public = 0,
-			.verify_ip_cksum = 0, .has_ipv6 = 1 },
+			.rx_ip_cksum_offload = 1, .has_ipv6 = 1 },
 	},
 	.local6 = { IP6_US_PUB, IP6_US_PRIV, IP6_LL3, IP6_LL4 },
 	.local6_prefix_len = { 64, 64, 64, 64 },
@@ -519,7 +519,7 @@ static const struct tcase cases[] = {
 	{ "icmp echo, header only", 0, { .proto = ICMP, .pl_len = 8, ECHO_PL }, OK(ICMP_ECHO) },
 	{ "icmp echo, private side", 1, { .proto = ICMP, .src = LAN_HOST, .dst = US_PRIV, .pl_len = 8, ECHO_PL }, OK(ICMP_ECHO) },
 	{ "icmp echo, other address of ours", 0, { .proto = ICMP, .dst = US_PRIV, .pl_len = 8, ECHO_PL }, OK(ICMP_ECHO) },
-	{ "icmp echo, bad cksum, NIC verified", 1, { .proto = ICMP, .src = LAN_HOST, .dst = US_PRIV, .pl_len = 8, ECHO_PL, .bad_cksum = true }, OK(ICMP_ECHO) },
+	{ "icmp echo, bad cksum, offload port, no NIC verdict", 1, { .proto = ICMP, .src = LAN_HOST, .dst = US_PRIV, .pl_len = 8, ECHO_PL, .bad_cksum = true }, NO(IP_CHECKSUM) },
 	/* plain traffic in transit */
 	{ "plain from LAN", 1, { .proto = UDP, .src = LAN_HOST, .dst = REMOTE, .dport = 53, .pl_len = 20 }, OK(PLAIN) },
 	{ "plain on public side", 0, { .proto = 6, .src = REMOTE, .dst = LAN_HOST, .pl_len = 20 }, OK(PLAIN) },
@@ -1625,10 +1625,10 @@ static void test_ip_options(void **state)
 		f.b[14 + 20] ^= 0x80;
 		got = classify_fb(0, &f);
 		assert_int_equal(got.drop, PKT_DROP_IP_CHECKSUM);
-		/* ...unless the NIC checked it: port 1, private */
+		/* a flat frame carries no NIC verdict: summed on port 1 too */
 		memcpy(f.b, MAC_US1, 6);
 		got = classify_fb(1, &f);
-		assert_int_equal(got.drop, PKT_DROP_LOCAL_OTHER);
+		assert_int_equal(got.drop, PKT_DROP_IP_CHECKSUM);
 	}
 }
 
@@ -2204,6 +2204,54 @@ static void test_burst_single(void **state)
 	assert_int_equal(rte_mempool_avail_count(pool), avail);
 }
 
+/*
+ * The NIC's IPv4 checksum verdict (mbuf ol_flags) is trusted only on a port
+ * whose offload is on (port 1), and only when it says "good": "bad",
+ * "unknown" and "none" are summed in software, as is everything on a port
+ * without the offload (port 0), whatever its flags claim.
+ */
+static void test_burst_rx_cksum_offload(void **state)
+{
+	static const struct {
+		uint16_t port;
+		uint64_t flags;
+		bool corrupt;
+		uint8_t want;
+	} c[] = {
+		{ 1, RTE_MBUF_F_RX_IP_CKSUM_GOOD, true, PKT_DROP_LOCAL_OTHER },
+		{ 1, RTE_MBUF_F_RX_IP_CKSUM_BAD, true, PKT_DROP_IP_CHECKSUM },
+		{ 1, RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN, true, PKT_DROP_IP_CHECKSUM },
+		{ 1, RTE_MBUF_F_RX_IP_CKSUM_NONE, true, PKT_DROP_IP_CHECKSUM },
+		{ 1, RTE_MBUF_F_RX_IP_CKSUM_BAD, false, PKT_DROP_LOCAL_OTHER },
+		{ 0, RTE_MBUF_F_RX_IP_CKSUM_GOOD, true, PKT_DROP_IP_CHECKSUM },
+		{ 0, RTE_MBUF_F_RX_IP_CKSUM_GOOD, false, PKT_DROP_NONE },
+	};
+	unsigned int avail = rte_mempool_avail_count(pool);
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(c); i++) {
+		struct rte_mbuf *m;
+		struct pkt_info info;
+		struct fb f;
+
+		f_ike(&f, 6);   /* to us, UDP port 500, options included */
+		memcpy(f.b, c[i].port == 1 ? MAC_US1 : MAC_US0, 6);
+		if (c[i].corrupt)
+			f.b[14 + 20] ^= 0x80;   /* in the option: header only */
+		m = mbuf_of(f.b, f.len, c[i].port, 0);
+		m->ol_flags = c[i].flags;
+		pkt_classify_burst(&ctx, &m, 1, &info);
+		/* past the checksum: IKE on public port 0; private port 1
+		 * takes no IKE (local_other) */
+		assert_int_equal(info.drop, c[i].want);
+		assert_int_equal(info.cls, c[i].want == PKT_DROP_NONE ?
+				 PKT_CLASS_IKE : PKT_CLASS_DROP);
+		rte_pktmbuf_free(m);
+	}
+	assert_int_equal(rte_mempool_avail_count(pool), avail);
+}
+
 static void test_burst_multiseg(void **state)
 {
 	struct rte_mbuf *mb[6];
@@ -2473,6 +2521,7 @@ int main(void)
 		cmocka_unit_test(test_ipv4_on_dual_stack),
 		cmocka_unit_test(test_n_local6_clamped),
 		cmocka_unit_test_setup(test_burst_single, eal_setup),
+		cmocka_unit_test_setup(test_burst_rx_cksum_offload, eal_setup),
 		cmocka_unit_test_setup(test_burst_multiseg, eal_setup),
 		cmocka_unit_test_setup(test_burst_matches_frame, eal_setup),
 		cmocka_unit_test_setup(test_burst6, eal_setup),
