@@ -12,7 +12,8 @@
 #include <rte_debug.h>
 #include <rte_errno.h>
 #include <rte_hash.h>
-#include <rte_jhash.h>
+#include <rte_hash_crc.h>
+#include <rte_random.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
@@ -98,7 +99,9 @@ struct neigh_table *neigh_table_create(const char *name, int socket,
 		.name = name,
 		.entries = p->capacity,
 		.key_len = sizeof(struct neigh_key),
-		.hash_func = rte_jhash,
+		/* SSE4.2 CRC32, seeded per start: keys come from the network */
+		.hash_func = rte_hash_crc,
+		.hash_func_init_val = (uint32_t)rte_rand(),
 		.socket_id = socket,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
 	};
