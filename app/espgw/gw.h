@@ -21,12 +21,12 @@
 #include "lib/conf/conf.h"
 #include "lib/esp/esp.h"
 #include "lib/pkt/pkt_classify.h"
+#include "lib/route/neigh.h"
 #include "lib/route/route.h"
 #include "lib/route/route6.h"
 #include "lib/util/util.h"
 
 struct ipsec;
-struct neigh_table;
 struct sad_cache;
 struct rte_ring;
 struct rte_rcu_qsbr;
@@ -130,6 +130,7 @@ struct worker_ctx {
 	void *eng_ctx;             /* this worker's engine context */
 	struct sad_cache *sadc;    /* this worker's SPI cache */
 	struct rte_ring *handoff;  /* packets of SAs this worker owns, from others */
+	struct neigh_memo nmemo;   /* next hops this worker has looked up */
 	struct gw_txbuf tx[ESPGW_MAX_PORTS];
 } __rte_cache_aligned;
 

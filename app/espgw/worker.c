@@ -163,7 +163,7 @@ static void forward6(struct worker_ctx *w, struct burst_sort *s, struct rte_mbuf
 		kp[n_go] = &keys[n_go];
 		go[n_go++] = m;
 	}
-	neigh_lookup_bulk6(gw->neigh, kp, n_go, macw);
+	neigh_lookup_bulk6_memo(gw->neigh, &w->nmemo, kp, n_go, macw);
 	l2_send(w, s, go, ports, macw, n_go, RTE_BE16(RTE_ETHER_TYPE_IPV6));
 }
 
@@ -247,7 +247,7 @@ static void forward_burst(struct worker_ctx *w, struct burst_sort *s)
 		kp[n_go] = &keys[n_go];
 		go[n_go++] = m;
 	}
-	neigh_lookup_bulk(gw->neigh, kp, n_go, macw);
+	neigh_lookup_bulk_memo(gw->neigh, &w->nmemo, kp, n_go, macw);
 	l2_send(w, s, go, ports, macw, n_go, RTE_BE16(RTE_ETHER_TYPE_IPV4));
 }
 
@@ -256,9 +256,10 @@ static void forward_burst(struct worker_ctx *w, struct burst_sort *s)
  * its port and MAC word, or false when it has no route or no resolved
  * neighbour yet (the general path sends such packets to the control lcore).
  */
-static bool next_hop_of(const struct gw *gw, const struct rte_mbuf *m,
+static bool next_hop_of(struct worker_ctx *w, const struct rte_mbuf *m,
 			uint16_t *port, uint64_t *macw)
 {
+	const struct gw *gw = w->gw;
 	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, ESP_L2_LEN);
 	uint64_t nh;
 
@@ -275,7 +276,7 @@ static bool next_hop_of(const struct gw *gw, const struct rte_mbuf *m,
 		h = &gw->rt6->nh[nh];
 		memcpy(key.addr, h->has_gw ? h->gw : dst, 16);
 		key.port = h->port;
-		neigh_lookup_bulk6(gw->neigh, &kp, 1, macw);
+		neigh_lookup_bulk6_memo(gw->neigh, &w->nmemo, &kp, 1, macw);
 		*port = h->port;
 	} else {
 		const struct route_nh *h;
@@ -292,7 +293,7 @@ static bool next_hop_of(const struct gw *gw, const struct rte_mbuf *m,
 		h = &gw->rt->nh[nh];
 		key.addr = h->gw != 0 ? h->gw : dst;
 		key.port = h->port;
-		neigh_lookup_bulk(gw->neigh, &kp, 1, macw);
+		neigh_lookup_bulk_memo(gw->neigh, &w->nmemo, &kp, 1, macw);
 		*port = h->port;
 	}
 	return *macw != 0;
@@ -316,7 +317,7 @@ void worker_forward_same_dst(struct worker_ctx *w, struct burst_sort *s,
 
 	if (n == 0)
 		return;
-	if (next_hop_of(gw, g[0], &port, &macw)) {
+	if (next_hop_of(w, g[0], &port, &macw)) {
 		out = &gw->ports[gw->port_of_ethdev[port]];
 		for (i = 0; i < n; i++)
 			if (unlikely(rte_pktmbuf_pkt_len(g[i]) - ESP_L2_LEN > out->mtu))

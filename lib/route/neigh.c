@@ -122,6 +122,7 @@ struct neigh_table *neigh_table_create(const char *name, int socket,
 	t->p = *p;
 	t->p.capacity6 = cap6;
 	t->n_slots = p->capacity + cap6;
+	t->gen = 1;     /* a zeroed struct neigh_memo knows nothing */
 	rte_spinlock_init(&t->lock);
 	/* one more than n_slots: the spare word insert() points readers at */
 	t->mac_word = rte_zmalloc_socket("neigh_mac", sizeof(uint64_t) * (t->n_slots + 1),
@@ -237,6 +238,8 @@ static int insert(struct neigh_table *t, bool v6, const union key *k,
 		h.free_slots[(*h.n_free)++] = slot;
 		return -ENOSPC;
 	}
+	/* workers' memos (struct neigh_memo) may know k at the spare slot */
+	__atomic_fetch_add(&t->gen, 1, __ATOMIC_RELEASE);
 	return (int)slot;
 }
 
@@ -259,6 +262,9 @@ static void remove_entry(struct neigh_table *t, uint32_t slot,
 	e->n_held = 0;
 	e->state = NEIGH_FREE;
 	pos = rte_hash_del_key(h.hash, &k);
+	/* after the delete: a memo filled under the new generation cannot
+	 * hold the key any more */
+	__atomic_fetch_add(&t->gen, 1, __ATOMIC_RELEASE);
 	if (!t->deferred_free && pos >= 0) {
 		/* no concurrent readers: the key slot can go back now */
 		rte_hash_free_key_with_position(h.hash, pos);

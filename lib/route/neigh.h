@@ -114,6 +114,10 @@ struct neigh_table {
 	uint32_t n_slots;       /* capacity + capacity6 */
 	struct neigh_params p;
 	bool deferred_free;     /* slots come back through RCU */
+	/* bumped (release) after every key added to or removed from either
+	 * hash: what a struct neigh_memo learnt under an older value may
+	 * name a slot that is no longer the key's */
+	uint32_t gen;
 	rte_spinlock_t lock;    /* control lcore vs telemetry thread */
 };
 
@@ -244,6 +248,141 @@ static inline void neigh_lookup_bulk6(const struct neigh_table *t,
 		mac_word[i] = (hits >> i) & 1 ?
 			__atomic_load_n(&t->mac_word[(uintptr_t)data[i]],
 					__ATOMIC_ACQUIRE) : 0;
+}
+
+/*
+ * One worker's memo of (address, port) -> slot in front of the shared
+ * hashes: most packets go to a few next hops, and a direct-mapped probe is
+ * a fifth of an rte_hash lookup. An entry counts only under the table
+ * generation it was learnt in; the MAC word itself is always read from the
+ * table, so a MAC change or an entry going unresolved is seen at once. A
+ * slot named by an entry cannot be reused while the worker is inside the
+ * poll round that read the generation (slots come back after an RCU grace
+ * period). Zeroed memory is an empty memo (the table's generation starts
+ * at 1). Conflicting keys only cost misses.
+ */
+enum { NEIGH_MEMO_SIZE = 256 };
+
+struct neigh_memo {
+	struct {
+		uint32_t addr;
+		uint16_t port;
+		uint32_t slot;
+		uint32_t gen;
+	} v4[NEIGH_MEMO_SIZE];
+	struct {
+		uint8_t addr[16];
+		uint16_t port;
+		uint32_t slot;
+		uint32_t gen;
+	} v6[NEIGH_MEMO_SIZE];
+};
+
+static inline unsigned int neigh_memo_index(uint32_t a, uint16_t port)
+{
+	/* Fibonacci hashing: the high bits of a multiplicative hash */
+	return (uint32_t)((a ^ (uint32_t)port << 16) * UINT32_C(0x9E3779B1)) >> 24;
+}
+
+static inline unsigned int neigh_memo_index6(const uint8_t a[16], uint16_t port)
+{
+	uint32_t w0, w3;
+
+	memcpy(&w0, a + 8, 4);
+	memcpy(&w3, a + 12, 4);
+	return neigh_memo_index(w0 ^ w3, port);
+}
+
+/** neigh_lookup_bulk() through the worker's memo @p mm. */
+static inline void neigh_lookup_bulk_memo(const struct neigh_table *t,
+					  struct neigh_memo *mm,
+					  const struct neigh_key *keys[],
+					  unsigned int n, uint64_t mac_word[])
+{
+	const uint32_t gen = __atomic_load_n(&t->gen, __ATOMIC_ACQUIRE);
+	const struct neigh_key *miss[RTE_HASH_LOOKUP_BULK_MAX];
+	uint8_t at[RTE_HASH_LOOKUP_BULK_MAX];
+	void *data[RTE_HASH_LOOKUP_BULK_MAX];
+	unsigned int i, j, n_miss = 0;
+	uint64_t hits = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct neigh_key *k = keys[i];
+		unsigned int h = neigh_memo_index(k->addr, k->port);
+
+		if (mm->v4[h].gen == gen && mm->v4[h].addr == k->addr &&
+		    mm->v4[h].port == k->port) {
+			mac_word[i] = __atomic_load_n(&t->mac_word[mm->v4[h].slot],
+						      __ATOMIC_ACQUIRE);
+			continue;
+		}
+		miss[n_miss] = k;
+		at[n_miss++] = (uint8_t)i;
+	}
+	if (n_miss == 0)
+		return;
+	rte_hash_lookup_bulk_data(t->hash, (const void **)miss, n_miss, &hits, data);
+	for (j = 0; j < n_miss; j++) {
+		const struct neigh_key *k = miss[j];
+		unsigned int h = neigh_memo_index(k->addr, k->port);
+		uint32_t slot = (uint32_t)(uintptr_t)data[j];
+
+		if (!((hits >> j) & 1)) {
+			mac_word[at[j]] = 0;
+			continue;
+		}
+		mm->v4[h].addr = k->addr;
+		mm->v4[h].port = k->port;
+		mm->v4[h].slot = slot;
+		mm->v4[h].gen = gen;
+		mac_word[at[j]] = __atomic_load_n(&t->mac_word[slot], __ATOMIC_ACQUIRE);
+	}
+}
+
+/** neigh_lookup_bulk6() through the worker's memo @p mm. */
+static inline void neigh_lookup_bulk6_memo(const struct neigh_table *t,
+					   struct neigh_memo *mm,
+					   const struct neigh_key6 *keys[],
+					   unsigned int n, uint64_t mac_word[])
+{
+	const uint32_t gen = __atomic_load_n(&t->gen, __ATOMIC_ACQUIRE);
+	const struct neigh_key6 *miss[RTE_HASH_LOOKUP_BULK_MAX];
+	uint8_t at[RTE_HASH_LOOKUP_BULK_MAX];
+	void *data[RTE_HASH_LOOKUP_BULK_MAX];
+	unsigned int i, j, n_miss = 0;
+	uint64_t hits = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct neigh_key6 *k = keys[i];
+		unsigned int h = neigh_memo_index6(k->addr, k->port);
+
+		if (mm->v6[h].gen == gen && mm->v6[h].port == k->port &&
+		    memcmp(mm->v6[h].addr, k->addr, 16) == 0) {
+			mac_word[i] = __atomic_load_n(&t->mac_word[mm->v6[h].slot],
+						      __ATOMIC_ACQUIRE);
+			continue;
+		}
+		miss[n_miss] = k;
+		at[n_miss++] = (uint8_t)i;
+	}
+	if (n_miss == 0)
+		return;
+	rte_hash_lookup_bulk_data(t->hash6, (const void **)miss, n_miss, &hits, data);
+	for (j = 0; j < n_miss; j++) {
+		const struct neigh_key6 *k = miss[j];
+		unsigned int h = neigh_memo_index6(k->addr, k->port);
+		uint32_t slot = (uint32_t)(uintptr_t)data[j];
+
+		if (!((hits >> j) & 1)) {
+			mac_word[at[j]] = 0;
+			continue;
+		}
+		memcpy(mm->v6[h].addr, k->addr, 16);
+		mm->v6[h].port = k->port;
+		mm->v6[h].slot = slot;
+		mm->v6[h].gen = gen;
+		mac_word[at[j]] = __atomic_load_n(&t->mac_word[slot], __ATOMIC_ACQUIRE);
+	}
 }
 
 /** The six MAC bytes packed in a word (byte order as on the wire). */

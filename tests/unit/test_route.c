@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -879,6 +880,92 @@ static void test_neigh_hold_confirm(void **state)
 	/* the entry for (b, 0) still holds 200: the table frees it */
 	neigh_table_free(t);
 	assert_int_equal(rte_mempool_avail_count(pool), avail);
+}
+
+/*
+ * A worker's memo (neigh_lookup_bulk_memo) answers exactly what the shared
+ * hash answers, through entries created, re-MACed, aged out and their
+ * slots reused at once (no RCU here), with keys that share memo lines:
+ * random operations, and after each a bulk lookup of every key in random
+ * order (duplicates included) through the memo and straight.
+ */
+static void test_neigh_memo(void **state)
+{
+	enum { N_ADDR = 12, ROUNDS = 3000 };
+	static const uint8_t *const macs[] = { MAC_PEER, MAC_PEER2 };
+	struct neigh_table *t = nt_new(8, NULL);  /* rte_hash's smallest */
+	struct neigh_memo *mm = calloc(1, sizeof(*mm));
+	uint32_t addr[N_ADDR], a;
+	struct rte_mbuf *flush[N_HOLD];
+	struct rec r = { 0 };
+	uint64_t now = 0, w;
+	unsigned int i, n, round, same = 0, hits = 0;
+
+	(void)state;
+	assert_non_null(mm);
+	srand(7);
+	/* half the addresses on the memo line of the first one */
+	addr[0] = A(10, 9, 0, 1);
+	for (i = 1, a = addr[0] + 1; i < N_ADDR; a++) {
+		bool on_line = neigh_memo_index(a, 0) == neigh_memo_index(addr[0], 0);
+
+		if (on_line == (i % 2 == 1))
+			addr[i++] = a;
+	}
+	for (round = 0; round < ROUNDS; round++) {
+		const uint32_t x = addr[rand() % N_ADDR];
+		const uint16_t port = (uint16_t)(rand() % 2);
+		struct neigh_key k[2 * N_ADDR * 2];
+		const struct neigh_key *kp[RTE_DIM(k)];
+		uint64_t got[RTE_DIM(k)], want[RTE_DIM(k)];
+
+		switch (rand() % 4) {
+		case 0:
+		case 1: /* learn or re-MAC */
+			n = neigh_confirm(t, x, port, macs[rand() % 2], now, true, flush,
+					  N_HOLD);
+			while (n > 0)
+				rte_pktmbuf_free(flush[--n]);
+			break;
+		case 2: { /* ask: an INCOMPLETE entry, unresolved */
+			struct rte_mbuf *m = tagged(round);
+			enum neigh_verdict v = neigh_resolve(t, x, port, m, now, &w);
+
+			if (v != NEIGH_HELD_NEW && v != NEIGH_HELD)
+				rte_pktmbuf_free(m);    /* not taken */
+			break;
+		}
+		default: /* time passes: entries age, probes fail, slots free */
+			now += (uint64_t)(rand() % 4) * N_RETRANS + N_REACH / 4;
+			memset(&r, 0, sizeof(r));       /* only its room is bounded */
+			tick(t, &r, now);
+			break;
+		}
+		for (i = 0; i < RTE_DIM(k); i++) {
+			k[i] = (struct neigh_key){ .addr = addr[rand() % N_ADDR],
+						   .port = (uint16_t)(rand() % 2) };
+			kp[i] = &k[i];
+		}
+		for (i = 0; i < RTE_DIM(k); i += n) {
+			n = RTE_MIN((unsigned int)RTE_DIM(k) - i, 32u);
+			neigh_lookup_bulk_memo(t, mm, kp + i, n, got + i);
+			neigh_lookup_bulk(t, kp + i, n, want + i);
+		}
+		for (i = 0; i < RTE_DIM(k); i++) {
+			if (got[i] != want[i])
+				print_error("round %u: %08x port %u: memo %" PRIx64
+					    ", table %" PRIx64 "\n", round, k[i].addr,
+					    k[i].port, got[i], want[i]);
+			assert_int_equal(got[i], want[i]);
+			same += want[i] != 0;
+		}
+		hits += mm->v4[neigh_memo_index(k[0].addr, k[0].port)].gen == t->gen;
+	}
+	/* the sequence did what it is for: resolved answers, memo hits */
+	assert_true(same > ROUNDS);
+	assert_true(hits > ROUNDS / 4);
+	free(mm);
+	neigh_table_free(t);
 }
 
 static void test_neigh_incomplete_timeout(void **state)
@@ -1745,6 +1832,7 @@ int main(void)
 		cmocka_unit_test(test_neigh_hold_confirm),
 		cmocka_unit_test(test_neigh_incomplete_timeout),
 		cmocka_unit_test(test_neigh_probe),
+		cmocka_unit_test(test_neigh_memo),
 		cmocka_unit_test(test_neigh_confirm_create),
 		cmocka_unit_test(test_neigh_table_full),
 		cmocka_unit_test(test_neigh_foreach),
