@@ -155,7 +155,7 @@ struct neigh_table *neigh_table_create(const char *name, int socket,
 	snprintf(name6, sizeof(name6), "6%s", name);
 	hp.name = name6;
 	hp.entries = cap6;
-	hp.key_len = sizeof(struct neigh_key6);
+	hp.key_len = NEIGH_KEY6_LEN;
 	t->hash6 = rte_hash_create(&hp);
 	if (t->hash6 == NULL)
 		goto fail;

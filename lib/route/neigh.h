@@ -20,9 +20,11 @@
 #define ESPGW_NEIGH_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_hash.h>
 #include <rte_spinlock.h>
 
@@ -50,17 +52,21 @@ enum neigh_verdict {
 
 #define NEIGH_MAC_VALID (UINT64_C(1) << 63)
 
+/* Keys are 8-byte aligned: the CRC32 hash reads them 8 bytes at a time. */
 struct neigh_key {
 	uint32_t addr;          /* host order */
 	uint16_t port;
 	uint16_t zero;          /* keys are hashed as bytes: keep it 0 */
-};
+} __rte_aligned(8);
 
 struct neigh_key6 {
 	uint8_t addr[16];       /* network order */
 	uint16_t port;
 	uint16_t zero;          /* keys are hashed as bytes: keep it 0 */
-};
+} __rte_aligned(8);
+
+/* What the IPv6 hash keys on: the fields, not the alignment padding. */
+#define NEIGH_KEY6_LEN (offsetof(struct neigh_key6, zero) + sizeof(uint16_t))
 
 enum neigh_family {
 	NEIGH_INET = 4,
